@@ -1,0 +1,5 @@
+"""``python -m kurzum`` runs the CLI."""
+
+from kurzum.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""The kurzum exception hierarchy. Domain code raises these; only the edges translate them.
+
+    KurzumError
+     ├── InputError              bad input from a user or publisher (CLI exit 2, HTTP 4xx)
+     │    ├── EmptyInputError         nothing usable in the input
+     │    ├── DecodeError             binary or undecodable bytes
+     │    ├── UnsupportedLanguageError language outside de/fr/en
+     │    └── FetchError              a URL could not be fetched (timeout, size, status)
+     ├── ConfigError             settings that cannot work (refuse to start)
+     ├── NotFoundError           a requested object does not exist (HTTP 404)
+     ├── PermissionDeniedError   the caller may not do this (HTTP 403)
+     ├── ConflictError           the request contradicts the current state (HTTP 409)
+     └── BackendError            a summarization backend failed (LLM server down, bad answer)
+"""
+
+from __future__ import annotations
+
+
+class KurzumError(Exception):
+    """Base of every error kurzum raises on purpose; the message is meant for the user."""
+
+
+class InputError(KurzumError):
+    """The input cannot be used; the message says why."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no article text."""
+
+
+class DecodeError(InputError):
+    """The input is binary or not decodable as text."""
+
+
+class UnsupportedLanguageError(InputError):
+    """The article's language is not one kurzum summarizes."""
+
+
+class FetchError(InputError):
+    """A URL could not be fetched: network error, timeout, bad status or too large."""
+
+
+class ConfigError(KurzumError):
+    """Settings that cannot work; the service refuses to start with them."""
+
+
+class NotFoundError(KurzumError):
+    """The requested object does not exist (or is not visible to the caller)."""
+
+
+class PermissionDeniedError(KurzumError):
+    """The caller is not allowed to do this."""
+
+
+class ConflictError(KurzumError):
+    """The request contradicts the current state of the object."""
+
+
+class BackendError(KurzumError):
+    """A summarization backend failed to produce a usable summary."""

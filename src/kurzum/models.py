@@ -1,0 +1,108 @@
+"""Frozen value types shared by the core, ingestion, the CLI, the service and the workers.
+
+Offsets: every character offset refers to ``Article.text``, the lead (if any) and the body
+paragraphs joined by blank lines, so a bullet's provenance can be highlighted in the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["de", "fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("de", "fr", "en")
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, cleaned of notices, credits and promos, ready to summarize."""
+
+    title: str | None
+    lead: str | None
+    paragraphs: tuple[str, ...]
+    language: Language | None = None
+    date: str | None = None
+    premium: bool = False
+    url: str | None = None
+    publisher: str | None = None
+    id: str | None = None
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """The lead (if any) followed by the body paragraphs: what summaries are drawn from."""
+        return ((self.lead,) if self.lead else ()) + self.paragraphs
+
+    @property
+    def text(self) -> str:
+        """The text all offsets refer to: ``blocks`` joined by blank lines."""
+        return PARAGRAPH_SEPARATOR.join(self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of ``Article.text``: its position among all sentences and its offsets."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Provenance of a bullet: the source sentence index and the character span used from it."""
+
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bullet:
+    """One key point, with the source sentence span(s) it was taken from."""
+
+    text: str
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The bullets for one article plus how they were made."""
+
+    bullets: tuple[Bullet, ...]
+    language: Language
+    method: str = "extractive"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def texts(self) -> list[str]:
+        """The bullet texts, in order."""
+        return [b.text for b in self.bullets]
+
+
+IssueKind = Literal["number", "date", "name"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A span of a bullet that the article does not support."""
+
+    bullet: int
+    kind: IssueKind
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FaithfulnessReport:
+    """Result of checking a summary against its article; ``ok`` when nothing is unsupported."""
+
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
