@@ -68,6 +68,14 @@ class Bullet:
 
 
 @dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens a language model spent on one summary (for cost accounting)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """The bullets for one article plus how they were made."""
 
@@ -75,6 +83,8 @@ class Summary:
     language: Language
     method: str = "extractive"
     notes: tuple[str, ...] = ()
+    model: str | None = None
+    usage: Usage | None = None
 
     @property
     def texts(self) -> list[str]:
