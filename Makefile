@@ -32,6 +32,10 @@ run: install
 	$(VENV)/bin/kurzum summarize demo/blick-plus-nordkorea-2024-10.txt
 
 test: install-test
+	@# Browser tests need Debian's Chromium (Playwright's download does not work offline); skip otherwise.
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; }; } || \
+	  echo "Chromium missing: browser tests will be skipped"
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy
 	$(PY) -m pytest

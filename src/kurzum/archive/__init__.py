@@ -1,0 +1,1 @@
+"""Archive scale: bulk import of JSONL archives and rate-limited backfill of summaries."""

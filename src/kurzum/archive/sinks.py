@@ -1,0 +1,79 @@
+"""Where imported and backfilled articles go to be summarized: Celery workers or in-process.
+
+Both run the same task function; the sink only decides who runs it and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kurzum.settings import Settings
+from kurzum.storage.db import SessionFactory
+from kurzum.workers.celery_app import BACKFILL_QUEUE, LIVE_QUEUE, make_celery
+from kurzum.workers.celery_tasks import CeleryDispatcher, reconcile_leased
+from kurzum.workers.inprocess import InProcessWorker
+
+
+class Sink(Protocol):
+    """Accepts (article id, content hash) pairs after their transaction committed."""
+
+    lease_seconds: float | None  # how long a sent task is leased; None: run before returning
+
+    def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
+        """Have these article versions summarized."""
+
+    def waiting(self, *, backfill: bool) -> int:
+        """Tasks still waiting in the queue (0 when unknown)."""
+
+    def reconcile(self) -> None:
+        """Send whatever the database says is due (lost messages, due retries)."""
+
+
+@dataclass
+class CelerySink:
+    """Sends to Celery workers; live and backfill work go to separate queues."""
+
+    dispatcher: CeleryDispatcher
+    session_factory: SessionFactory
+    settings: Settings
+    lease_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        self.lease_seconds = self.settings.broker_visibility_timeout
+
+    def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
+        self.dispatcher.summarize_many(items, queue=BACKFILL_QUEUE if backfill else LIVE_QUEUE)
+
+    def waiting(self, *, backfill: bool) -> int:
+        return self.dispatcher.queue_length(BACKFILL_QUEUE if backfill else LIVE_QUEUE)
+
+    def reconcile(self) -> None:
+        reconcile_leased(self.session_factory, self.dispatcher, self.settings)
+
+
+@dataclass
+class InProcessSink:
+    """Runs the tasks in this process, synchronously, before ``send`` returns."""
+
+    worker: InProcessWorker
+    lease_seconds: float | None = field(default=None)
+
+    def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
+        for article_id, digest in items:
+            self.worker.summarize(article_id, digest)
+        self.worker.drain(reconcile_first=False)
+
+    def waiting(self, *, backfill: bool) -> int:
+        return 0
+
+    def reconcile(self) -> None:
+        self.worker.drain(reconcile_first=True)
+
+
+def make_sink(settings: Settings, session_factory: SessionFactory, *, celery: bool) -> Sink:
+    """A Celery sink (``celery=True``) or the in-process one of the embedded default."""
+    if celery:
+        return CelerySink(CeleryDispatcher(make_celery(settings)), session_factory, settings)
+    return InProcessSink(InProcessWorker(session_factory, settings))

@@ -1,0 +1,196 @@
+"""Faithful shortening of a too-long sentence: only deletions, never a cut mid-word.
+
+Three deletions, tried in this order until the sentence fits: a parenthetical (but never an
+age "(56)" after a name), a trailing attribution (", sagte er gegenüber «Foreign Policy»"),
+and appended clauses from the end (", die erstmals 2019 getestet wurde", "; …", " – …"). What
+remains is a list of spans of the source sentence, in order, so every word of the bullet comes
+from the sentence; a final full stop is added when the end was cut, so it is still a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kurzum.core.wordlists import word_set
+from kurzum.models import Language
+
+__all__ = ["Shortened", "shorten"]
+
+# A parenthetical with the space before it; ages "(56)" and "(l.)"-style captions differ:
+# ages stay (house style keeps names with ages), everything else may go.
+_PARENTHETICAL = re.compile(r"\s*\(([^()]{1,120})\)")
+_AGE = re.compile(r"\d{1,3}")
+# Paired dashes around an insertion: "Nordkorea – abgesehen von China – hat …".
+_DASHED = re.compile(r"\s+[–—]\s[^–—]{3,120}?\s[–—](?=\s)")
+
+_ATTRIBUTION: dict[Language, re.Pattern[str]] = {
+    "de": re.compile(
+        r",\s+(?:so\s|sagte|sagt|sagten|erklärte|erklärt|betonte|betont|meinte|schreibt|"
+        r"schrieb|berichtet|berichtete|meldet|meldete|teilte|teilt|hiess|hieß|heisst|heißt|"
+        r"bestätigte|sagt|warnte|fügte|ergänzte|kritisierte|zitiert|laut\s|gemäss\s|gemäß\s)"
+        r"[^,;:«»„“\"]{0,90}(?:«[^»]{0,40}»[^,;]{0,20})?(?=[.!]?[»“\"]?$)"
+    ),
+    "fr": re.compile(
+        r",\s+(?:a\s+(?:déclaré|indiqué|affirmé|expliqué|précisé|souligné|estimé|ajouté|"
+        r"annoncé|confié|rapporté)|a-t-il|a-t-elle|ont\s+(?:déclaré|indiqué|affirmé)|selon\s|"
+        r"d'après\s|explique|indique|précise|souligne|estime|affirme|rapporte|déclare|ajoute|"
+        r"confie|annonce)[^,;:«»\"]{0,90}(?=[.!]?[»\"]?$)"
+    ),
+    "en": re.compile(
+        r",\s+(?:(?:he|she|they|it|police|officials|authorities)\s+(?:said|says|told|added)|"
+        r"said|says|told|according\s+to|added|explained|reported|claimed|wrote|writes)"
+        r"[^,;:\"“”]{0,90}(?=[.!]?[\"”]?$)"
+    ),
+}
+
+# Words that open a clause which can be dropped from the end of a sentence without breaking
+# it. Deliberately without "dass"/"que"/"that" (object clauses: "Er sagte, dass …").
+_CONNECTORS: dict[Language, frozenset[str]] = {
+    "de": word_set(
+        "und aber doch sondern wobei weil da nachdem während sodass obwohl wo um die der das "
+        "den dem deren dessen welche welcher welches ohne bevor bis indem zumal wie"
+    ),
+    "fr": word_set(
+        "qui dont où alors tandis mais et car après avant lorsque puisque afin notamment soit "
+        "avec sans tout comme"
+    ),
+    "en": word_set(
+        "which who whom whose while where when after before because as and but although "
+        "though with including making leaving saying despite since until amid"
+    ),
+}
+_CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
+_MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
+_MIN_KEPT_CHARS = 40  # ... and characters, or it is a fragment rather than a statement
+_CLOSERS = "»“”\"'’)"
+
+
+@dataclass(frozen=True, slots=True)
+class Shortened:
+    """The kept spans of a sentence (offsets into it) and the resulting bullet text."""
+
+    spans: tuple[tuple[int, int], ...]
+    text: str
+
+
+def shorten(sentence: str, language: Language, max_chars: int) -> Shortened | None:
+    """The longest faithful shortening of ``sentence`` within ``max_chars``, or None."""
+    spans: list[tuple[int, int]] = [(0, len(sentence))]
+    candidate = _build(sentence, spans, cut=False)
+    if len(candidate.text) <= max_chars:
+        return candidate
+    for step in (_drop_parentheticals, _drop_attribution, _drop_last_clause):
+        while True:
+            reduced = step(sentence, spans, language)
+            if reduced is None or not _enough(sentence, reduced):
+                break
+            spans = reduced
+            candidate = _build(sentence, spans, cut=spans[-1][1] < len(sentence))
+            if len(candidate.text) <= max_chars:
+                return candidate if _is_statement(candidate.text) else None
+            if step is not _drop_last_clause:
+                break
+    return None
+
+
+def _build(sentence: str, spans: list[tuple[int, int]], *, cut: bool) -> Shortened:
+    """Join the kept spans; after a cut end, strip trailing punctuation and add a full stop."""
+    text = "".join(sentence[a:b] for a, b in spans)
+    if cut:
+        stripped = text.rstrip(" ,;:–—-")
+        spans = _trim_end(spans, len(text) - len(stripped))
+        text = stripped + "."
+    return Shortened(tuple(spans), text)
+
+
+def _trim_end(spans: list[tuple[int, int]], excess: int) -> list[tuple[int, int]]:
+    """Shorten the spans from the end by ``excess`` characters."""
+    result = list(spans)
+    while excess > 0 and result:
+        a, b = result[-1]
+        take = min(excess, b - a)
+        excess -= take
+        if b - take > a:
+            result[-1] = (a, b - take)
+        else:
+            result.pop()
+    return result
+
+
+def _remove(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans minus the sentence range ``start:end``."""
+    result: list[tuple[int, int]] = []
+    for a, b in spans:
+        if b <= start or a >= end:
+            result.append((a, b))
+            continue
+        if a < start:
+            result.append((a, start))
+        if b > end:
+            result.append((end, b))
+    return result
+
+
+def _kept(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the sentence range ``start:end`` is still entirely kept."""
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _drop_parentheticals(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove every parenthetical and dashed insertion except ages after a name."""
+    result = spans
+    for match in _PARENTHETICAL.finditer(sentence):
+        if _AGE.fullmatch(match.group(1).strip()) or not _kept(result, *match.span()):
+            continue
+        result = _remove(result, *match.span())
+    for match in _DASHED.finditer(sentence):
+        if _kept(result, *match.span()):
+            result = _remove(result, *match.span())
+    return result if result != spans else None
+
+
+def _drop_attribution(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove a trailing ", sagte er …" / ", a déclaré …" / ", he said" clause."""
+    end = spans[-1][1]
+    match = _ATTRIBUTION[language].search(sentence, 0, len(sentence))
+    if match is None or end != len(sentence) or not _kept(spans, match.start(), match.end()):
+        return None
+    return _remove(spans, match.start(), len(sentence))
+
+
+def _drop_last_clause(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove the last appended clause (", die …", "; …", " – …") still in the spans."""
+    end = spans[-1][1]
+    connectors = _CONNECTORS[language]
+    last: re.Match[str] | None = None
+    for match in _CLAUSE_START.finditer(sentence, 0, end):
+        last = match
+    if last is None or not _kept(spans, last.start(), last.start() + 1):
+        return None
+    opener = last.group(1)
+    if last.group().startswith(",") and opener.lower() not in connectors:
+        return None
+    return _remove(spans, last.start(), len(sentence))
+
+
+def _enough(sentence: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the kept spans are still long enough to be a statement, not a fragment."""
+    head = "".join(sentence[a:b] for a, b in spans)
+    return len(head.split()) >= _MIN_KEPT_WORDS and len(head) >= _MIN_KEPT_CHARS
+
+
+def _is_statement(text: str) -> bool:
+    """Balanced quotes and parentheses, and a full stop at the end."""
+    if text.count("«") != text.count("»") or text.count("(") != text.count(")"):
+        return False
+    # „…“ (German) and “…” (English) share “: each pair has two marks, so the sum is even.
+    if (text.count("„") + text.count("“") + text.count("”")) % 2 or text.count('"') % 2:
+        return False
+    return text.rstrip(_CLOSERS).endswith((".", "!"))

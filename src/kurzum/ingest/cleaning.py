@@ -1,0 +1,107 @@
+"""Remove what is not article content: notices, credits, captions, bylines, teasers and promos.
+
+The patterns are data (``ingest/patterns/{common,de,fr,en}.toml``), one reason and examples per
+rule, so they can be reviewed and tested without reading code. Two structural rules stay here
+because they are about shape, not wording: subheadings and one-line questions between paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from kurzum.models import Language
+
+RuleKind = Literal["block", "span"]
+
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+# Only before "," and ".": French puts a space before "?", "!", ":" and ";" on purpose.
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.](?:\s|$))")
+# A subheading: a short single line that does not end like a sentence (quotes may follow).
+_SENTENCE_END = re.compile(r"[.!?…:;,][\"'»«“”’)\]]*$")
+_QUESTION = re.compile(r"[^.!?]*\?[\"'»«“”’)]*")
+HEADING_MAX_CHARS = 120  # longest subheading seen in the dev data is 69 characters
+QUESTION_HEADING_MAX_CHARS = 80  # "Was hat Kim Jong Un davon?", "Comment réagissent les pêcheurs ?"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One noise pattern: drop a whole block, or cut a span out of a block."""
+
+    name: str
+    kind: RuleKind
+    pattern: re.Pattern[str]
+    why: str
+    replace: str = " "
+    examples: tuple[str, ...] = ()
+    cases: tuple[tuple[str, str], ...] = ()
+
+
+def _load(name: str) -> tuple[Rule, ...]:
+    """Read one pattern file of the package."""
+    data = tomllib.loads(
+        resources.files("kurzum.ingest").joinpath("patterns", f"{name}.toml").read_text("utf-8")
+    )
+    rules: list[Rule] = []
+    for kind in ("span", "block"):
+        for entry in data.get(kind, []):
+            rules.append(
+                Rule(
+                    name=f"{name}:{entry['name']}",
+                    kind=kind,
+                    pattern=re.compile(entry["pattern"]),
+                    why=" ".join(entry["why"].split()),
+                    replace=entry.get("replace", " "),
+                    examples=tuple(entry.get("examples", ())),
+                    cases=tuple((case[0], case[1]) for case in entry.get("cases", ())),
+                )
+            )
+    return tuple(rules)
+
+
+@cache
+def rules_for(language: Language) -> tuple[Rule, ...]:
+    """The rules for one language: its own first, then the language-independent ones."""
+    return _load(language) + _load("common")
+
+
+def normalize_spaces(text: str) -> str:
+    """Collapse runs of spaces (including no-break spaces) and strip the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_block(block: str, rules: tuple[Rule, ...]) -> str:
+    """Cut every noise span out of one paragraph; empty when the whole block is noise."""
+    text = normalize_spaces(block)
+    for rule in rules:
+        if rule.kind == "span" and text:
+            text = normalize_spaces(rule.pattern.sub(rule.replace, text))
+    text = _SPACE_BEFORE_PUNCT.sub("", text)  # left where a span inside a sentence was cut
+    for rule in rules:
+        if rule.kind == "block" and rule.pattern.fullmatch(text):
+            return ""
+    return text
+
+
+def is_heading(block: str) -> bool:
+    """A subheading or a one-line question between paragraphs: structure, not content."""
+    if "\n" in block:
+        return False
+    if len(block) <= HEADING_MAX_CHARS and not _SENTENCE_END.search(block):
+        return True
+    return len(block) <= QUESTION_HEADING_MAX_CHARS and bool(_QUESTION.fullmatch(block))
+
+
+def clean_blocks(blocks: tuple[str, ...], language: Language) -> tuple[str, ...]:
+    """Clean every paragraph and drop the ones that are noise or subheadings."""
+    rules = rules_for(language)
+    kept: list[str] = []
+    for block in blocks:
+        text = clean_block(block, rules)
+        if text and not is_heading(text):
+            kept.append(text)
+    return tuple(kept)

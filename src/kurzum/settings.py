@@ -1,0 +1,168 @@
+"""Service settings: ``KURZUM_*`` environment variables over an optional TOML file.
+
+``KURZUM_CONFIG=/etc/kurzum.toml`` names the file (top-level keys are the field names).
+Build with :func:`get_settings`; nothing is created at import time. Validation runs at start:
+outside development the service refuses the default secret.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from kurzum.errors import ConfigError
+
+DEFAULT_SECRET = "change-me-development-only"
+
+Environment = Literal["development", "test", "production"]
+WorkerMode = Literal["thread", "off"]
+BackendName = Literal["extractive", "llm", "hybrid"]
+
+
+class Settings(BaseSettings):
+    """Everything the service, the CLI commands and the workers need to know at start."""
+
+    model_config = SettingsConfigDict(env_prefix="KURZUM_", extra="forbid", frozen=True)
+
+    environment: Environment = Field(
+        default="development", description="development | test | production; production is strict."
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_SECRET),
+        description="Signs CSRF tokens; must be changed in production.",
+    )
+    data_dir: Path = Field(
+        default=Path("data"), description="Directory of the embedded SQLite database."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite file in data_dir. postgresql+psycopg://…",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `kurzum serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `kurzum serve` listens on.")
+    cookie_secure: bool = Field(default=True, description="Secure flag on the session cookie.")
+    session_days: int = Field(default=30, ge=1, le=365, description="Lifetime of a login session.")
+    max_body_bytes: int = Field(
+        default=2_000_000, ge=1024, description="Largest request body accepted (413 above)."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per account or address before throttling."
+    )
+    login_window_seconds: int = Field(
+        default=900, ge=1, description="Window of the login throttle."
+    )
+    worker: WorkerMode = Field(
+        default="thread", description="thread: in-process background worker; off: external workers."
+    )
+    reconcile_seconds: float = Field(
+        default=30.0, gt=0, description="How often the worker looks for missing or stale summaries."
+    )
+    max_attempts: int = Field(
+        default=5, ge=1, description="Summarization attempts before giving up."
+    )
+    retry_base_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="First retry delay; doubles on each attempt (summaries, webhooks).",
+    )
+    webhook_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds per webhook delivery attempt."
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1, description="Webhook delivery attempts.")
+    summary_backend: BackendName = Field(default="extractive", description="Summarization backend.")
+    llm_url: str | None = Field(
+        default=None, description="OpenAI-compatible base URL of the LLM server."
+    )
+    llm_model: str | None = Field(default=None, description="Model name sent to the LLM server.")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key of the LLM server.")
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds per LLM request.")
+    llm_concurrency: int = Field(default=4, ge=1, description="Parallel LLM requests.")
+    # Celery scale-out (issue 6): `kurzum worker`, `import`, `backfill`, `reconcile`.
+    broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Celery broker: redis://… (default) or amqp://…",
+    )
+    broker_visibility_timeout: float = Field(
+        default=600.0,
+        gt=0,
+        description="Redis: seconds before an unacknowledged task is redelivered.",
+    )
+    task_time_limit: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds a Celery task may run before its process is replaced.",
+    )
+    import_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Articles per transaction in `kurzum import`."
+    )
+    backfill_rate: float = Field(
+        default=20.0, gt=0, description="Articles per second `kurzum backfill` enqueues at most."
+    )
+    backfill_window: int = Field(
+        default=50, ge=1, description="Backfill tasks allowed to wait in the broker at once."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == DEFAULT_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "KURZUM_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "outside development"
+                )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, defaulting to ``<data_dir>/kurzum.sqlite3``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kurzum.sqlite3').resolve()}"
+
+    @property
+    def embedded(self) -> bool:
+        """True for the SQLite default: ``serve`` upgrades the schema itself."""
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit arguments win, then the environment, then the TOML file of KURZUM_CONFIG."""
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = os.environ.get("KURZUM_CONFIG")
+        if config:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
+        return tuple(sources)
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; raise ConfigError with a readable message when invalid."""
+    config = os.environ.get("KURZUM_CONFIG")
+    if config and not Path(config).is_file():
+        raise ConfigError(f"KURZUM_CONFIG names a missing file: {config}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read settings: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Persistence: engine and sessions (db), ORM tables, repositories and Alembic migrations."""

@@ -1,0 +1,223 @@
+"""Accounts: users with argon2 password hashes, login sessions, subscriptions, login throttle.
+
+Session tokens and throttle keys are stored only as SHA-256 hashes, so a database leak does not
+hand out logins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kurzum.errors import ConflictError, InputError, NotFoundError
+from kurzum.storage.tables import (
+    ROLES,
+    LoginFailure,
+    Publication,
+    Subscription,
+    User,
+    UserSession,
+    utcnow,
+)
+
+_HASHER = PasswordHasher()
+# Verified against when the email is unknown, so both answers take the same time.
+_DUMMY_HASH = _HASHER.hash("kurzum-timing-equalizer")
+MIN_PASSWORD = 10
+
+
+def sha256(value: str) -> str:
+    """Hex SHA-256 of a string (tokens, throttle keys)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    """Trimmed, lower-cased email; InputError when it is obviously not an address."""
+    clean = email.strip().lower()
+    local, _, domain = clean.partition("@")
+    if not local or "." not in domain or len(clean) > 320 or any(c.isspace() for c in clean):
+        raise InputError("email is not a valid address")
+    return clean
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse short passwords (the only rule: length)."""
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"password must have at least {MIN_PASSWORD} characters")
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this email, else None."""
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The user with this id, or NotFoundError."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no user {user_id}")
+    return user
+
+
+def create_user(
+    session: Session, email: str, password: str, *, role: str = "reader", display_name: str = ""
+) -> User:
+    """A new account; ConflictError when the email exists (callers hide that from readers)."""
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}")
+    check_password_strength(password)
+    clean = normalize_email(email)
+    if find_user(session, clean) is not None:
+        raise ConflictError("an account with this email exists")
+    user = User(
+        email=clean, password_hash=_HASHER.hash(password), role=role, display_name=display_name
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Replace a user's password and end all their sessions."""
+    check_password_strength(password)
+    user.password_hash = _HASHER.hash(password)
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def hash_password_dummy(password: str) -> None:
+    """Spend the time of one password hash (registration answers must not differ in time)."""
+    _HASHER.hash(password)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user when the password matches, else None; same work for unknown emails."""
+    try:
+        user = find_user(session, email)
+    except InputError:
+        user = None
+    candidate = user.password_hash if user is not None else _DUMMY_HASH
+    try:
+        _HASHER.verify(candidate, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or user.disabled:
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    return user
+
+
+# -- sessions -------------------------------------------------------------------------------
+
+
+def create_session(session: Session, user: User, lifetime: timedelta) -> str:
+    """Start a login session; returns the random cookie token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(token_hash=sha256(token), user_id=user.id, expires_at=utcnow() + lifetime)
+    )
+    session.flush()
+    return token
+
+
+def resolve_session(session: Session, token: str) -> UserSession | None:
+    """The live session of a cookie token, else None (expired, unknown, disabled user)."""
+    if not token or len(token) > 200:
+        return None
+    found = session.scalar(select(UserSession).where(UserSession.token_hash == sha256(token)))
+    if found is None or found.expires_at <= utcnow() or found.user.disabled:
+        return None
+    return found
+
+
+def end_session(session: Session, token: str) -> None:
+    """Log out: delete the session of this token."""
+    session.execute(delete(UserSession).where(UserSession.token_hash == sha256(token)))
+
+
+# -- subscriptions --------------------------------------------------------------------------
+
+
+def add_subscription(
+    session: Session,
+    user: User,
+    pub: Publication,
+    *,
+    plan: str = "standard",
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> Subscription:
+    """Give ``user`` a subscription to ``pub`` (valid_until None: until cancelled)."""
+    start = valid_from or utcnow()
+    if valid_until is not None and valid_until <= start:
+        raise InputError("valid_until must be after valid_from")
+    sub = Subscription(
+        user_id=user.id, publication_id=pub.id, plan=plan, valid_from=start, valid_until=valid_until
+    )
+    session.add(sub)
+    session.flush()
+    return sub
+
+
+def subscriptions(session: Session, user_id: int) -> list[Subscription]:
+    """All subscriptions of a user, newest first."""
+    stmt = select(Subscription).where(Subscription.user_id == user_id)
+    return list(session.scalars(stmt.order_by(Subscription.id.desc())))
+
+
+def end_subscription(session: Session, sub: Subscription) -> None:
+    """End a subscription now."""
+    sub.valid_until = utcnow()
+
+
+def is_subscribed(
+    session: Session, user_id: int, publication_id: int, now: datetime | None = None
+) -> bool:
+    """True when the user holds a subscription to the publication valid at ``now``."""
+    at = now or utcnow()
+    stmt = select(func.count(Subscription.id)).where(
+        Subscription.user_id == user_id,
+        Subscription.publication_id == publication_id,
+        Subscription.valid_from <= at,
+        (Subscription.valid_until.is_(None)) | (Subscription.valid_until > at),
+    )
+    return bool(session.scalar(stmt))
+
+
+# -- login throttle -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """At most ``max_failures`` failed logins per key within ``window``."""
+
+    max_failures: int
+    window: timedelta
+
+    def blocked(self, session: Session, keys: list[str]) -> bool:
+        """True when any key (account, client address) used up its failures."""
+        since = utcnow() - self.window
+        for key in keys:
+            stmt = select(func.count(LoginFailure.id)).where(
+                LoginFailure.key == sha256(key), LoginFailure.created_at > since
+            )
+            if int(session.scalar(stmt) or 0) >= self.max_failures:
+                return True
+        return False
+
+    def fail(self, session: Session, keys: list[str]) -> None:
+        """Count one failure against every key."""
+        for key in keys:
+            session.add(LoginFailure(key=sha256(key)))
+        session.flush()
+
+    def clear(self, session: Session, key: str) -> None:
+        """Forget the failures of a key (after a successful login)."""
+        session.execute(delete(LoginFailure).where(LoginFailure.key == sha256(key)))

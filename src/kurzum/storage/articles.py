@@ -1,0 +1,294 @@
+"""Publications, their API keys and their articles: create, update idempotently, delete."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kurzum.errors import ConflictError, InputError, NotFoundError
+from kurzum.pipeline import ArticleText, content_hash
+from kurzum.storage import audit
+from kurzum.storage.audit import Actor
+from kurzum.storage.tables import (
+    REVIEW_POLICIES,
+    ApiKey,
+    Article,
+    Publication,
+    SummaryVersion,
+    utcnow,
+)
+
+API_KEY_SCOPES = ("articles:write", "articles:read")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInput:
+    """A validated article from a publisher (HTML already converted to paragraphs)."""
+
+    text: ArticleText
+    language: str
+    premium: bool = False
+    url: str | None = None
+    body_html: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What a PUT did: ``needs_summary`` tells the caller to wake a worker after commit."""
+
+    article: Article
+    created: bool
+    changed: bool
+    needs_summary: bool
+
+
+# -- publications ---------------------------------------------------------------------------
+
+
+def create_publication(
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    language: str,
+    premium_label: str = "",
+    notices: dict[str, str] | None = None,
+    review_policy: str = "publish-then-review",
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    jwt_public_keys: list[str] | None = None,
+    jwt_audience: str | None = None,
+) -> Publication:
+    """Add a publication; ConflictError when the slug is taken."""
+    if review_policy not in REVIEW_POLICIES:
+        raise InputError(f"review_policy must be one of {', '.join(REVIEW_POLICIES)}")
+    if session.scalar(select(Publication.id).where(Publication.slug == slug)) is not None:
+        raise ConflictError(f"publication {slug!r} exists")
+    pub = Publication(
+        slug=slug,
+        name=name,
+        language=language,
+        premium_label=premium_label,
+        notices=dict(notices or {}),
+        review_policy=review_policy,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        jwt_public_keys=list(jwt_public_keys or []),
+        jwt_audience=jwt_audience,
+    )
+    session.add(pub)
+    session.flush()
+    return pub
+
+
+def update_publication(session: Session, pub: Publication, **changes: Any) -> Publication:
+    """Change a publication's settings (only the fields given)."""
+    if "review_policy" in changes and changes["review_policy"] not in REVIEW_POLICIES:
+        raise InputError(f"review_policy must be one of {', '.join(REVIEW_POLICIES)}")
+    for key, value in changes.items():
+        setattr(pub, key, value)
+    session.flush()
+    return pub
+
+
+def get_publication(session: Session, slug: str) -> Publication:
+    """The publication with this slug, or NotFoundError."""
+    pub = session.scalar(select(Publication).where(Publication.slug == slug))
+    if pub is None:
+        raise NotFoundError(f"no publication {slug!r}")
+    return pub
+
+
+def list_publications(session: Session) -> list[Publication]:
+    """All publications by slug."""
+    return list(session.scalars(select(Publication).order_by(Publication.slug)))
+
+
+# -- API keys -------------------------------------------------------------------------------
+
+
+def _hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(
+    session: Session, pub: Publication, *, name: str = "", scopes: tuple[str, ...] = API_KEY_SCOPES
+) -> tuple[ApiKey, str]:
+    """A new key for ``pub``; the plain key is returned once and only its hash is stored."""
+    unknown = set(scopes) - set(API_KEY_SCOPES)
+    if unknown:
+        raise InputError(f"unknown scopes: {', '.join(sorted(unknown))}")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    plain = f"kz_{prefix}_{secret}"
+    key = ApiKey(
+        publication_id=pub.id,
+        prefix=prefix,
+        key_hash=_hash_key(plain),
+        name=name,
+        scopes=list(scopes),
+    )
+    session.add(key)
+    session.flush()
+    return key, plain
+
+
+def find_api_key(session: Session, plain: str) -> ApiKey | None:
+    """The active key matching ``plain`` (constant-time hash comparison), else None."""
+    parts = plain.split("_", 2)
+    if len(parts) != 3 or parts[0] != "kz":
+        return None
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    if key is None or key.revoked_at is not None:
+        return None
+    if not secrets.compare_digest(key.key_hash, _hash_key(plain)):
+        return None
+    return key
+
+
+def revoke_api_key(session: Session, key: ApiKey) -> None:
+    """Revoke a key at once."""
+    key.revoked_at = utcnow()
+
+
+# -- articles -------------------------------------------------------------------------------
+
+
+def find_article(session: Session, pub: Publication, external_id: str) -> Article | None:
+    """The article of ``pub`` with this CMS id (deleted ones included), else None."""
+    stmt = select(Article).where(
+        Article.publication_id == pub.id, Article.external_id == external_id
+    )
+    return session.scalar(stmt)
+
+
+def get_article(session: Session, pub: Publication, external_id: str) -> Article:
+    """The live article, or NotFoundError (deleted articles are not found)."""
+    article = find_article(session, pub, external_id)
+    if article is None or article.deleted_at is not None:
+        raise NotFoundError(f"no article {external_id!r} in {pub.slug!r}")
+    return article
+
+
+def get_article_by_id(session: Session, article_id: int) -> Article:
+    """The article with this internal id, or NotFoundError."""
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFoundError(f"no article {article_id}")
+    return article
+
+
+def list_articles(
+    session: Session, pub: Publication, *, limit: int = 50, offset: int = 0
+) -> list[Article]:
+    """Live articles of a publication, newest first."""
+    stmt = (
+        select(Article)
+        .where(Article.publication_id == pub.id, Article.deleted_at.is_(None))
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(stmt))
+
+
+def mark_summaries_stale(session: Session, article: Article) -> None:
+    """Mark every version of the article stale: none of them is served any more."""
+    for version in session.scalars(
+        select(SummaryVersion).where(
+            SummaryVersion.article_id == article.id, SummaryVersion.stale.is_(False)
+        )
+    ):
+        version.stale = True
+
+
+def upsert_article(
+    session: Session, pub: Publication, external_id: str, data: ArticleInput, actor: Actor
+) -> UpsertResult:
+    """Create or update an article (idempotent: the same PUT twice changes nothing)."""
+    digest = content_hash(data.text, data.language)
+    now = utcnow()
+    article = find_article(session, pub, external_id)
+    fields: dict[str, Any] = {
+        "url": data.url,
+        "title": data.text.title,
+        "lead": data.text.lead,
+        "body": data.text.body,
+        "body_html": data.body_html,
+        "language": data.language,
+        "premium": data.premium,
+        "published_at": data.published_at,
+        "updated_at": data.updated_at,
+    }
+    if article is None:
+        article = Article(
+            publication_id=pub.id,
+            external_id=external_id,
+            content_hash=digest,
+            status="pending",
+            next_attempt_at=now,
+            generation=0,
+            attempts=0,
+            **fields,
+        )
+        session.add(article)
+        session.flush()
+        audit.record(session, actor, "article.created", article_id=article.id, premium=data.premium)
+        return UpsertResult(article, created=True, changed=True, needs_summary=True)
+
+    restored = article.deleted_at is not None
+    body_changed = article.content_hash != digest
+    premium_changed = article.premium != data.premium
+    meta_changed = any(getattr(article, k) != v for k, v in fields.items())
+    if not (restored or body_changed or meta_changed):
+        return UpsertResult(article, created=False, changed=False, needs_summary=False)
+    for key, value in fields.items():
+        setattr(article, key, value)
+    article.modified_at = now
+    needs_summary = False
+    if restored:
+        article.deleted_at = None
+        audit.record(session, actor, "article.restored", article_id=article.id)
+    if body_changed or restored:
+        mark_summaries_stale(session, article)
+        article.content_hash = digest
+        article.status = "pending"
+        article.attempts = 0
+        article.error = None
+        article.next_attempt_at = now
+        needs_summary = True
+    if body_changed:
+        audit.record(session, actor, "article.body_changed", article_id=article.id, hash=digest)
+    if premium_changed:
+        audit.record(
+            session, actor, "article.premium_changed", article_id=article.id, premium=data.premium
+        )
+    if meta_changed and not (body_changed or premium_changed):
+        audit.record(session, actor, "article.updated", article_id=article.id)
+    session.flush()
+    return UpsertResult(article, created=False, changed=True, needs_summary=needs_summary)
+
+
+def delete_article(session: Session, article: Article, actor: Actor) -> None:
+    """Retract an article: it and every summary of it disappear from readers at once."""
+    if article.deleted_at is not None:
+        return
+    article.deleted_at = utcnow()
+    article.status = "deleted"
+    for version in session.scalars(
+        select(SummaryVersion).where(
+            SummaryVersion.article_id == article.id,
+            SummaryVersion.state.in_(("draft", "published")),
+        )
+    ):
+        version.state = "retracted"
+    audit.record(session, actor, "article.deleted", article_id=article.id)
+    session.flush()

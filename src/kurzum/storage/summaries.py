@@ -1,0 +1,413 @@
+"""Summary versions and their review workflow: store, edit, approve, reject, retract, serve.
+
+States: a machine summary starts ``published`` (publish-then-review, no faithfulness issue) or
+``draft``; an editor's edit is a new ``draft`` version; approving publishes a version and
+supersedes the article's other published ones. Readers see only :func:`served_summary`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kurzum.errors import ConflictError, InputError, NotFoundError
+from kurzum.models import Article as CoreArticle
+from kurzum.models import FaithfulnessReport, Language, Summary
+from kurzum.pipeline import (
+    bullets_from_json,
+    bullets_to_json,
+    check_summary,
+    editor_bullets,
+    report_to_json,
+)
+from kurzum.storage import audit, outbox
+from kurzum.storage.audit import Actor
+from kurzum.storage.tables import (
+    Article,
+    ErrorReport,
+    Publication,
+    SummaryVersion,
+    WebhookDelivery,
+    utcnow,
+)
+
+LABELS: dict[str, tuple[str, str]] = {
+    "de": ("KI-generiert", "KI-generiert, redaktionell geprüft"),
+    "fr": ("Généré par IA", "Généré par IA, vérifié par la rédaction"),
+    "en": ("AI-generated", "AI-generated, reviewed by the newsroom"),
+}
+
+
+def label(version: SummaryVersion) -> str:
+    """The reader-facing label, driven by whether an editor approved this version."""
+    unreviewed, reviewed = LABELS.get(version.language, LABELS["de"])
+    return reviewed if version.reviewed else unreviewed
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The changed version plus webhook deliveries to send once the transaction commits."""
+
+    version: SummaryVersion
+    deliveries: tuple[WebhookDelivery, ...] = ()
+
+
+def _next_version(session: Session, article_id: int) -> int:
+    stmt = select(func.max(SummaryVersion.version)).where(SummaryVersion.article_id == article_id)
+    return int(session.scalar(stmt) or 0) + 1
+
+
+def get_version(session: Session, summary_id: int) -> SummaryVersion:
+    """A summary version by id, or NotFoundError."""
+    version = session.get(SummaryVersion, summary_id)
+    if version is None:
+        raise NotFoundError(f"no summary {summary_id}")
+    return version
+
+
+def versions(session: Session, article_id: int) -> list[SummaryVersion]:
+    """Every version of an article's summary, newest first."""
+    stmt = (
+        select(SummaryVersion)
+        .where(SummaryVersion.article_id == article_id)
+        .order_by(SummaryVersion.version.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def served_summary(session: Session, article: Article) -> SummaryVersion | None:
+    """The one version readers may see: published, fresh, of a live article; else None."""
+    if article.deleted_at is not None:
+        return None
+    stmt = (
+        select(SummaryVersion)
+        .where(
+            SummaryVersion.article_id == article.id,
+            SummaryVersion.state == "published",
+            SummaryVersion.stale.is_(False),
+            SummaryVersion.article_hash == article.content_hash,
+        )
+        .order_by(SummaryVersion.version.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def latest_version(session: Session, article: Article) -> SummaryVersion | None:
+    """The newest version of any state (what the publisher's status call reports)."""
+    stmt = (
+        select(SummaryVersion)
+        .where(SummaryVersion.article_id == article.id)
+        .order_by(SummaryVersion.version.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def _supersede_others(session: Session, keep: SummaryVersion) -> None:
+    for other in session.scalars(
+        select(SummaryVersion).where(
+            SummaryVersion.article_id == keep.article_id,
+            SummaryVersion.state == "published",
+            SummaryVersion.id != keep.id,
+        )
+    ):
+        other.state = "superseded"
+
+
+def _publish(session: Session, version: SummaryVersion, actor: Actor) -> Transition:
+    version.state = "published"
+    _supersede_others(session, version)
+    session.flush()
+    article = version.article
+    deliveries = outbox.enqueue(session, article.publication, version, "summary.published")
+    return Transition(version, deliveries)
+
+
+def store_machine_summary(
+    session: Session,
+    article: Article,
+    summary: Summary,
+    report: FaithfulnessReport,
+    *,
+    job_key: str,
+) -> Transition:
+    """Store a worker's summary as a new version and publish it when the policy allows."""
+    pub: Publication = article.publication
+    hold = pub.review_policy == "review-before-publish" or not report.ok
+    version = SummaryVersion(
+        article_id=article.id,
+        version=_next_version(session, article.id),
+        job_key=job_key,
+        state="draft",
+        method=summary.method,
+        model=summary.model,
+        prompt_tokens=summary.usage.prompt_tokens if summary.usage else 0,
+        completion_tokens=summary.usage.completion_tokens if summary.usage else 0,
+        article_hash=article.content_hash,
+        language=summary.language,
+        bullets=bullets_to_json(summary.bullets),
+        faithfulness=report_to_json(report),
+        notes=list(summary.notes),
+    )
+    session.add(version)
+    session.flush()
+    audit.record(
+        session,
+        audit.WORKER,
+        "summary.created",
+        article_id=article.id,
+        summary_id=version.id,
+        method=summary.method,
+        faithful=report.ok,
+    )
+    if hold:
+        return Transition(version)
+    transition = _publish(session, version, audit.WORKER)
+    audit.record(
+        session, audit.WORKER, "summary.published", article_id=article.id, summary_id=version.id
+    )
+    return transition
+
+
+def edit(
+    session: Session,
+    version: SummaryVersion,
+    texts: list[str],
+    core_article: CoreArticle,
+    actor: Actor,
+) -> SummaryVersion:
+    """An editor's bullets as a new draft version, checked by the faithfulness check."""
+    if not 1 <= len(texts) <= 10:
+        raise InputError("a summary has between 1 and 10 bullets")
+    article = version.article
+    bullets = editor_bullets(texts, bullets_from_json(version.bullets))
+    language: Language = core_article.language or "de"
+    summary = Summary(bullets, language, method="editor")
+    report = check_summary(summary, core_article)
+    new = SummaryVersion(
+        article_id=article.id,
+        version=_next_version(session, article.id),
+        job_key=None,
+        state="draft",
+        method="editor",
+        model=None,
+        article_hash=article.content_hash,
+        language=language,
+        bullets=bullets_to_json(bullets),
+        faithfulness=report_to_json(report),
+        notes=[f"edited from version {version.version}"],
+        created_by_id=actor.user_id,
+    )
+    session.add(new)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "summary.edited",
+        article_id=article.id,
+        summary_id=new.id,
+        base=version.id,
+        before=version.bullet_texts,
+        after=new.bullet_texts,
+        issues=len(report.issues),
+    )
+    return new
+
+
+def approve(
+    session: Session,
+    version: SummaryVersion,
+    actor: Actor,
+    *,
+    override: bool = False,
+    reason: str | None = None,
+) -> Transition:
+    """Publish a version as reviewed; unsupported names/numbers need ``override`` + a reason."""
+    if version.state not in ("draft", "published"):
+        raise ConflictError(f"a {version.state} summary cannot be approved")
+    if version.stale or version.article_hash != version.article.content_hash:
+        raise ConflictError("the article changed since this summary was made; regenerate it")
+    if version.article.deleted_at is not None:
+        raise ConflictError("the article was deleted")
+    issues = version.faithfulness.get("issues", [])
+    if issues and not override:
+        raise ConflictError(
+            f"{len(issues)} unsupported name(s)/number(s); approve with override and a reason"
+        )
+    if issues and not (reason and reason.strip()):
+        raise InputError("an override needs a reason")
+    was_published = version.state == "published"
+    version.reviewed = True
+    version.reviewer_id = actor.user_id
+    version.reviewed_at = utcnow()
+    if issues:
+        version.override_reason = reason
+        audit.record(
+            session,
+            actor,
+            "summary.override",
+            article_id=version.article_id,
+            summary_id=version.id,
+            reason=reason,
+            issues=issues,
+        )
+    if was_published:
+        transition = Transition(version)
+        session.flush()
+    else:
+        transition = _publish(session, version, actor)
+    _resolve_reports(session, version.article_id)
+    audit.record(
+        session, actor, "summary.approved", article_id=version.article_id, summary_id=version.id
+    )
+    return transition
+
+
+def reject(session: Session, version: SummaryVersion, actor: Actor, reason: str = "") -> None:
+    """Reject a draft or an unreviewed published summary: readers stop seeing it at once."""
+    if version.state not in ("draft", "published"):
+        raise ConflictError(f"a {version.state} summary cannot be rejected")
+    version.state = "rejected"
+    version.reviewer_id = actor.user_id
+    version.reviewed_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "summary.rejected",
+        article_id=version.article_id,
+        summary_id=version.id,
+        reason=reason,
+    )
+    session.flush()
+
+
+def retract(session: Session, version: SummaryVersion, actor: Actor, reason: str = "") -> None:
+    """Take a published summary down (it stays in the history)."""
+    if version.state != "published":
+        raise ConflictError(f"a {version.state} summary cannot be retracted")
+    version.state = "retracted"
+    audit.record(
+        session,
+        actor,
+        "summary.retracted",
+        article_id=version.article_id,
+        summary_id=version.id,
+        reason=reason,
+    )
+    session.flush()
+
+
+def regenerate(session: Session, article: Article, actor: Actor) -> Article:
+    """Ask for a fresh machine summary of the article (a new generation of the job key)."""
+    if article.deleted_at is not None:
+        raise ConflictError("the article was deleted")
+    article.generation += 1
+    article.status = "pending"
+    article.attempts = 0
+    article.error = None
+    article.next_attempt_at = utcnow()
+    audit.record(
+        session, actor, "summary.regenerate", article_id=article.id, generation=article.generation
+    )
+    session.flush()
+    return article
+
+
+# -- reader error reports -------------------------------------------------------------------
+
+
+def report_error(
+    session: Session, version: SummaryVersion, bullet: int, message: str, user_id: int | None
+) -> ErrorReport:
+    """File a reader's "Fehler melden" on bullet ``bullet`` (0-based) of a version."""
+    if not 0 <= bullet < len(version.bullets):
+        raise InputError(f"bullet must be between 0 and {len(version.bullets) - 1}")
+    report = ErrorReport(summary_id=version.id, bullet=bullet, message=message, user_id=user_id)
+    session.add(report)
+    session.flush()
+    audit.record(
+        session,
+        Actor("reader", user_id),
+        "report.filed",
+        article_id=version.article_id,
+        summary_id=version.id,
+        bullet=bullet,
+    )
+    return report
+
+
+def open_reports(session: Session, summary_id: int) -> list[ErrorReport]:
+    """Unresolved reports on a version."""
+    stmt = select(ErrorReport).where(
+        ErrorReport.summary_id == summary_id, ErrorReport.resolved_at.is_(None)
+    )
+    return list(session.scalars(stmt.order_by(ErrorReport.id)))
+
+
+def _resolve_reports(session: Session, article_id: int) -> None:
+    ids = select(SummaryVersion.id).where(SummaryVersion.article_id == article_id)
+    for report in session.scalars(
+        select(ErrorReport).where(
+            ErrorReport.summary_id.in_(ids), ErrorReport.resolved_at.is_(None)
+        )
+    ):
+        report.resolved_at = utcnow()
+
+
+# -- editors' queue -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One row of the editors' queue."""
+
+    version: SummaryVersion
+    article: Article
+    publication: Publication
+    open_reports: int
+
+
+def queue(
+    session: Session,
+    *,
+    states: tuple[str, ...] = ("draft",),
+    publication: str | None = None,
+    language: str | None = None,
+    max_age: timedelta | None = None,
+    reported_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> list[QueueItem]:
+    """Versions to review, fresh ones only; reader reports first, then newest first."""
+    reports = (
+        select(ErrorReport.summary_id, func.count(ErrorReport.id).label("n"))
+        .where(ErrorReport.resolved_at.is_(None))
+        .group_by(ErrorReport.summary_id)
+        .subquery()
+    )
+    n_reports = func.coalesce(reports.c.n, 0)
+    stmt = (
+        select(SummaryVersion, Article, Publication, n_reports)
+        .join(Article, SummaryVersion.article_id == Article.id)
+        .join(Publication, Article.publication_id == Publication.id)
+        .outerjoin(reports, reports.c.summary_id == SummaryVersion.id)
+        .where(Article.deleted_at.is_(None), SummaryVersion.stale.is_(False))
+    )
+    if reported_only:
+        stmt = stmt.where(n_reports > 0)
+    else:
+        stmt = stmt.where(SummaryVersion.state.in_(states))
+    if publication:
+        stmt = stmt.where(Publication.slug == publication)
+    if language:
+        stmt = stmt.where(SummaryVersion.language == language)
+    if max_age is not None:
+        stmt = stmt.where(SummaryVersion.created_at >= (now or utcnow()) - max_age)
+    stmt = stmt.order_by(n_reports.desc(), SummaryVersion.created_at.desc(), SummaryVersion.id)
+    rows = session.execute(stmt.limit(limit).offset(offset)).all()
+    return [QueueItem(v, a, p, int(n)) for v, a, p, n in rows]

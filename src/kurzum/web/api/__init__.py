@@ -1,0 +1,1 @@
+"""JSON API routers: publisher, reader, accounts, editor, admin."""

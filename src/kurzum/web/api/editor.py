@@ -1,0 +1,235 @@
+"""Editor API (editor session + CSRF): queue, get, edit, approve, reject, regenerate, retract."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy import select
+
+from kurzum.models import Article as CoreArticle
+from kurzum.models import Language
+from kurzum.pipeline import ArticleText, split_paragraphs, to_article
+from kurzum.storage import articles as repo
+from kurzum.storage import audit, summaries
+from kurzum.storage.tables import Article, Publication, SummaryVersion
+from kurzum.web.deps import DispatcherDep, EditorLogin, SessionDep, actor_of
+from kurzum.web.errors import ERROR_RESPONSES
+from kurzum.web.schemas import (
+    ApproveIn,
+    AuditOut,
+    BulletsIn,
+    EditorSummaryOut,
+    FailedArticleOut,
+    QueueItemOut,
+    ReasonIn,
+    ReportOut,
+    SummaryOut,
+)
+from kurzum.workers.dispatch import Dispatcher
+
+router = APIRouter(prefix="/api/v1/editor", tags=["editor"], responses=ERROR_RESPONSES)
+SummaryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie"}
+
+
+def core_article(article: Article) -> CoreArticle:
+    """The core's view of a stored article (for faithfulness checks of edits)."""
+    language: Language = article.language  # type: ignore[assignment]
+    text = ArticleText(article.title, article.lead, split_paragraphs(article.body))
+    return to_article(text, language=language, premium=article.premium, ident=article.external_id)
+
+
+def _detail(session: SessionDep, version: SummaryVersion) -> EditorSummaryOut:
+    article = version.article
+    return EditorSummaryOut(
+        summary=SummaryOut.of(version),
+        publication=article.publication.slug,
+        external_id=article.external_id,
+        article_id=article.id,
+        title=article.title,
+        lead=article.lead,
+        body=article.body,
+        premium=article.premium,
+        article_status=article.status,
+        article_error=article.error,
+        reports=[
+            ReportOut(id=r.id, bullet=r.bullet, message=r.message, created_at=r.created_at)
+            for r in summaries.open_reports(session, version.id)
+        ],
+    )
+
+
+@router.get("/queue", summary="Summaries to review")
+def queue(
+    login: EditorLogin,
+    session: SessionDep,
+    response: Response,
+    state: Annotated[
+        list[Literal["draft", "published", "rejected", "retracted", "superseded"]] | None,
+        Query(),
+    ] = None,
+    publication: Annotated[str | None, Query(max_length=64)] = None,
+    language: Annotated[Literal["de", "fr", "en"] | None, Query()] = None,
+    max_age_hours: Annotated[float | None, Query(gt=0, le=24 * 3650)] = None,
+    reported: Annotated[bool, Query(description="Only summaries with open error reports")] = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[QueueItemOut]:
+    """Drafts by default; reader-reported summaries first, then newest first."""
+    response.headers.update(NO_STORE)
+    items = summaries.queue(
+        session,
+        states=tuple(state or ("draft",)),
+        publication=publication,
+        language=language,
+        max_age=timedelta(hours=max_age_hours) if max_age_hours else None,
+        reported_only=reported,
+        limit=limit,
+        offset=offset,
+    )
+    return [
+        QueueItemOut(
+            summary=SummaryOut.of(i.version),
+            publication=i.publication.slug,
+            external_id=i.article.external_id,
+            article_id=i.article.id,
+            title=i.article.title,
+            premium=i.article.premium,
+            open_reports=i.open_reports,
+        )
+        for i in items
+    ]
+
+
+@router.get("/failures", summary="Articles whose summarization fails")
+def failures(
+    login: EditorLogin,
+    session: SessionDep,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[FailedArticleOut]:
+    """Articles with a stored failure reason (still retried in the background)."""
+    response.headers.update(NO_STORE)
+    stmt = (
+        select(Article, Publication)
+        .join(Publication, Article.publication_id == Publication.id)
+        .where(Article.error.is_not(None), Article.deleted_at.is_(None))
+        .order_by(Article.modified_at.desc())
+        .limit(limit)
+    )
+    return [
+        FailedArticleOut(
+            article_id=a.id,
+            publication=p.slug,
+            external_id=a.external_id,
+            title=a.title,
+            status=a.status,
+            attempts=a.attempts,
+            error=a.error,
+        )
+        for a, p in session.execute(stmt)
+    ]
+
+
+@router.get("/summaries/{summary_id}", summary="A summary version with its article")
+def get_summary(
+    summary_id: SummaryId, login: EditorLogin, session: SessionDep, response: Response
+) -> EditorSummaryOut:
+    """The version, its article text, faithfulness warnings and open reader reports."""
+    response.headers.update(NO_STORE)
+    return _detail(session, summaries.get_version(session, summary_id))
+
+
+@router.get("/summaries/{summary_id}/history", summary="Versions and audit log of the article")
+def history(
+    summary_id: SummaryId, login: EditorLogin, session: SessionDep, response: Response
+) -> list[AuditOut]:
+    """Every audit event of the summary's article, oldest first."""
+    response.headers.update(NO_STORE)
+    version = summaries.get_version(session, summary_id)
+    return [
+        AuditOut(at=e.at, actor=e.actor, action=e.action, summary_id=e.summary_id, detail=e.detail)
+        for e in audit.history(session, version.article_id)
+    ]
+
+
+@router.get("/articles/{article_id}/versions", summary="All versions of an article's summary")
+def article_versions(
+    article_id: SummaryId, login: EditorLogin, session: SessionDep, response: Response
+) -> list[SummaryOut]:
+    """Newest first."""
+    response.headers.update(NO_STORE)
+    article = repo.get_article_by_id(session, article_id)
+    return [SummaryOut.of(v) for v in summaries.versions(session, article.id)]
+
+
+@router.put("/summaries/{summary_id}/bullets", status_code=201, summary="Edit the bullets")
+def edit_bullets(
+    summary_id: SummaryId, data: BulletsIn, login: EditorLogin, session: SessionDep
+) -> EditorSummaryOut:
+    """Creates a new draft version, checked by the faithfulness check (warnings in the answer)."""
+    version = summaries.get_version(session, summary_id)
+    new = summaries.edit(
+        session, version, data.bullets, core_article(version.article), actor_of(login)
+    )
+    session.commit()
+    return _detail(session, new)
+
+
+def _wake_webhooks(dispatcher: Dispatcher, transition: summaries.Transition) -> None:
+    for delivery in transition.deliveries:
+        dispatcher.webhook(delivery.id)
+
+
+@router.post("/summaries/{summary_id}/approve", summary="Approve and publish")
+def approve(
+    summary_id: SummaryId,
+    data: ApproveIn,
+    login: EditorLogin,
+    session: SessionDep,
+    dispatcher: DispatcherDep,
+) -> EditorSummaryOut:
+    """Publishes as reviewed; faithfulness warnings need ``override`` plus a ``reason`` (logged)."""
+    version = summaries.get_version(session, summary_id)
+    transition = summaries.approve(
+        session, version, actor_of(login), override=data.override, reason=data.reason
+    )
+    session.commit()
+    _wake_webhooks(dispatcher, transition)
+    return _detail(session, version)
+
+
+@router.post("/summaries/{summary_id}/reject", summary="Reject")
+def reject(
+    summary_id: SummaryId, data: ReasonIn, login: EditorLogin, session: SessionDep
+) -> EditorSummaryOut:
+    """Readers stop seeing this version at once."""
+    version = summaries.get_version(session, summary_id)
+    summaries.reject(session, version, actor_of(login), data.reason)
+    session.commit()
+    return _detail(session, version)
+
+
+@router.post("/summaries/{summary_id}/retract", summary="Retract a published summary")
+def retract(
+    summary_id: SummaryId, data: ReasonIn, login: EditorLogin, session: SessionDep
+) -> EditorSummaryOut:
+    """Takes the summary down; it stays in the history."""
+    version = summaries.get_version(session, summary_id)
+    summaries.retract(session, version, actor_of(login), data.reason)
+    session.commit()
+    return _detail(session, version)
+
+
+@router.post("/summaries/{summary_id}/regenerate", status_code=202, summary="Regenerate")
+def regenerate(
+    summary_id: SummaryId, login: EditorLogin, session: SessionDep, dispatcher: DispatcherDep
+) -> EditorSummaryOut:
+    """Queues a fresh machine summary of the article (a new version when it is done)."""
+    version = summaries.get_version(session, summary_id)
+    article = summaries.regenerate(session, version.article, actor_of(login))
+    session.commit()
+    dispatcher.summarize(article.id, article.content_hash)
+    return _detail(session, version)

@@ -1,0 +1,153 @@
+"""The FastAPI application factory: ``create_app(settings)``; nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kurzum import __version__
+from kurzum.settings import Settings, get_settings
+from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
+from kurzum.web import errors
+from kurzum.web.api import accounts, admin, editor, publisher, reader
+from kurzum.workers.dispatch import Dispatcher
+from kurzum.workers.inprocess import InProcessWorker
+
+log = logging.getLogger(__name__)
+
+BULK_FACTOR = 25  # the bulk JSONL endpoint accepts this many times the normal body limit
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class BodyLimitMiddleware:
+    """Answer 413 in the error shape when a request body exceeds the limit (never a 500)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes * (BULK_FACTOR if scope["path"].endswith("/bulk") else 1)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await self._too_large(scope, receive, send, limit)
+                return
+        body: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._too_large(scope, receive, send, limit)
+                return
+            body.append(chunk)
+            more = message.get("more_body", False)
+        payload = b"".join(body)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": payload, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = errors.error_response(
+            413, "payload_too_large", f"the request body exceeds {limit} bytes"
+        )
+        await response(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """Adds nosniff, referrer and framing headers to every answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: SessionFactory | None = None,
+    dispatcher: Dispatcher | None = None,
+) -> FastAPI:
+    """Build the service. Without a dispatcher, an in-process worker does the background work
+    (its thread starts with the app when ``settings.worker == "thread"``)."""
+    settings = settings or get_settings()
+    engine = None
+    if session_factory is None:
+        engine = make_engine(settings.sqlalchemy_url)
+        session_factory = make_session_factory(engine)
+    worker = InProcessWorker(session_factory, settings) if dispatcher is None else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None and settings.worker == "thread":
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            if engine is not None:
+                engine.dispose()
+
+    app = FastAPI(
+        title="kurzum",
+        version=__version__,
+        description=(
+            "Short, faithful article summaries for publishers, served under paywall rules. "
+            'Every error has the shape `{"error": {"code", "message", "fields"?}}`.'
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    app.state.dispatcher = dispatcher or worker
+    app.state.worker = worker
+    errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    for module in (publisher, reader, accounts, editor, admin):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
+    def healthz() -> dict[str, str]:
+        """``{"status": "ok"}`` when the database answers."""
+        with session_factory() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,110 @@
+"""UI message catalogues (de default, fr, en) and the choice of a reader's UI language.
+
+The catalogues are data (``web/locales/<lang>.json``, flat ``key -> text`` maps with
+``{name}`` placeholders), so translators never touch templates. Language choice: an explicit
+``?lang=`` wins, then the ``kurzum_lang`` cookie, then ``Accept-Language``, then German.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kurzum.errors import ConfigError
+from kurzum.models import LANGUAGES, Language
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANG_COOKIE",
+    "LOCALES",
+    "Catalogue",
+    "catalogue",
+    "choose_language",
+    "parse_accept_language",
+]
+
+DEFAULT_LANGUAGE: Language = "de"
+LANG_COOKIE = "kurzum_lang"
+LOCALES = Path(__file__).with_name("locales")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The UI texts of one language; ``gettext`` falls back to German, then to the key."""
+
+    language: Language
+    messages: Mapping[str, str]
+    fallback: Mapping[str, str]
+
+    def gettext(self, key: str, /, **params: object) -> str:
+        """The text for ``key`` with ``{name}`` placeholders filled from ``params``."""
+        text = self.messages.get(key) or self.fallback.get(key) or key
+        return text.format(**params) if params else text
+
+
+def _read(language: Language) -> dict[str, str]:
+    raw = (LOCALES / f"{language}.json").read_text("utf-8")
+    data = json.loads(raw)
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ConfigError(f"locale catalogue {language}.json must map strings to strings")
+    return data
+
+
+@cache
+def catalogue(language: Language) -> Catalogue:
+    """The (cached) catalogue of ``language``."""
+    fallback = _read(DEFAULT_LANGUAGE)
+    messages = fallback if language == DEFAULT_LANGUAGE else _read(language)
+    return Catalogue(language, messages, fallback)
+
+
+def as_language(value: str | None) -> Language | None:
+    """``value`` as a supported language code (``"fr-CH"`` -> ``"fr"``), else None."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    for language in LANGUAGES:
+        if code == language:
+            return language
+    return None
+
+
+def parse_accept_language(header: str | None) -> list[Language]:
+    """Supported languages of an ``Accept-Language`` header, best first (q-values honoured)."""
+    if not header:
+        return []
+    ranked: list[tuple[float, int, Language]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        language = as_language(tag)
+        if language is not None and quality > 0:
+            ranked.append((-quality, position, language))
+    seen: list[Language] = []
+    for _, _, language in sorted(ranked):
+        if language not in seen:
+            seen.append(language)
+    return seen
+
+
+def choose_language(
+    *, explicit: str | None, cookie: str | None, accept_language: str | None
+) -> Language:
+    """The UI language of a request: query parameter, cookie, header, then German."""
+    for candidate in (as_language(explicit), as_language(cookie)):
+        if candidate is not None:
+            return candidate
+    preferred = parse_accept_language(accept_language)
+    return preferred[0] if preferred else DEFAULT_LANGUAGE

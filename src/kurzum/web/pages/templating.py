@@ -1,0 +1,154 @@
+"""Jinja2 environment and the one function pages render through.
+
+Every page goes through :func:`render`, which adds the request's UI catalogue, the viewer and
+the CSRF token to the context and sets the cache headers: pages depend on the session cookie
+(the paywall decision) and the UI language, so no shared cache may keep them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from kurzum.models import LANGUAGES, Language
+from kurzum.web.i18n import LANG_COOKIE, catalogue, choose_language
+from kurzum.web.pages.jsonld import PAYWALLED_CLASS
+
+__all__ = [
+    "NO_STORE",
+    "Viewer",
+    "format_date",
+    "page_language",
+    "render",
+    "static_dir",
+]
+
+NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Accept-Language"}
+_MONTHS: dict[Language, tuple[str, ...]] = {
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The logged-in user as the templates see it (None when anonymous)."""
+
+    id: int
+    email: str
+    role: str
+
+    @property
+    def is_editor(self) -> bool:
+        """Editors and admins see the newsroom pages."""
+        return self.role in ("editor", "admin")
+
+
+def _web_dir() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def static_dir() -> Path:
+    """Directory of the CSS and JS served under ``/static``."""
+    return _web_dir() / "static"
+
+
+@cache
+def _static_version(name: str) -> str:
+    """Content hash of a static file, appended to its URL so browsers refetch after changes."""
+    return hashlib.sha256((static_dir() / name).read_bytes()).hexdigest()[:10]
+
+
+@jinja2.pass_context
+def _page_url(context: Mapping[str, Any], name: str, /, **params: Any) -> str:
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+
+
+def _static_url(name: str) -> str:
+    return f"/static/{name}?v={_static_version(name)}"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The shared environment: autoescaping on, undefined variables are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_web_dir() / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["page_url"] = _page_url
+    env.globals["static_url"] = _static_url
+    env.globals["languages"] = LANGUAGES
+    env.globals["paywalled_class"] = PAYWALLED_CLASS
+    env.filters["add_one"] = lambda value: int(value) + 1
+    return env
+
+
+def page_language(request: Request) -> Language:
+    """The UI language of this request (``?lang=``, cookie, Accept-Language, German)."""
+    return choose_language(
+        explicit=request.query_params.get("lang"),
+        cookie=request.cookies.get(LANG_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+def format_date(value: datetime | None, language: Language) -> str:
+    """A date as readers of ``language`` write it: "3. Oktober 2024", "3 octobre 2024"."""
+    if value is None:
+        return ""
+    month = _MONTHS[language][value.month - 1]
+    if language == "de":
+        return f"{value.day}. {month} {value.year}"
+    if language == "fr":
+        return f"{'1er' if value.day == 1 else value.day} {month} {value.year}"
+    return f"{month} {value.day}, {value.year}"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    viewer: Viewer | None,
+    csrf_token: str,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page with the shared context and the no-store cache headers."""
+    language = page_language(request)
+    messages = catalogue(language)
+    full: dict[str, Any] = {
+        "request": request,
+        "request_path": request.url.path,
+        "lang": language,
+        "_": messages.gettext,
+        "user": viewer,
+        "csrf_token": csrf_token,
+        "flash": None,
+        "flash_kind": None,
+    }
+    full.update(context)
+    html = environment().get_template(template).render(full)
+    response = HTMLResponse(html, status_code=status_code, headers=NO_STORE)
+    explicit = request.query_params.get("lang")
+    if explicit and explicit == language:
+        response.set_cookie(
+            LANG_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="lax"
+        )
+    return response

@@ -1,0 +1,454 @@
+"""API request and response models (separate from the ORM tables); unknown fields are refused."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from kurzum.storage.tables import SummaryVersion
+
+LanguageCode = Literal["de", "fr", "en"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(value: str | None) -> str | None:
+    """Refuse NUL and other control characters (PostgreSQL cannot store NUL in text)."""
+    if value is not None and _CONTROL.search(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control)]
+OptText = Annotated[str | None, AfterValidator(_no_control)]
+ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
+class Strict(BaseModel):
+    """Base of request models: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- publisher ------------------------------------------------------------------------------
+
+
+class ArticleIn(Strict):
+    """An article from the CMS: plain ``body`` (blank-line separated paragraphs) or ``html``."""
+
+    url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
+    title: Annotated[OptText, Field(max_length=1000)] = None
+    lead: Annotated[OptText, Field(max_length=10_000)] = None
+    body: Annotated[OptText, Field(max_length=1_000_000)] = None
+    html: Annotated[OptText, Field(max_length=2_000_000)] = None
+    language: LanguageCode | None = None
+    premium: bool = False
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _one_body(self) -> ArticleIn:
+        if (self.body is None) == (self.html is None):
+            raise ValueError("give exactly one of body or html")
+        return self
+
+
+class BulkArticleIn(ArticleIn):
+    """One JSONL line of a bulk import: an article plus its CMS id."""
+
+    external_id: ExternalId
+
+
+class SourceOut(BaseModel):
+    """Where a bullet comes from: sentence index and character span in the article text."""
+
+    sentence: int
+    start: int
+    end: int
+
+
+class BulletOut(BaseModel):
+    """One bullet with its provenance."""
+
+    text: str
+    sources: list[SourceOut]
+
+
+class IssueOut(BaseModel):
+    """An unsupported span found by the faithfulness check."""
+
+    bullet: int
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+class FaithfulnessOut(BaseModel):
+    """The faithfulness report of a version."""
+
+    ok: bool
+    checked: int
+    issues: list[IssueOut]
+
+
+class UsageOut(BaseModel):
+    """Tokens a language model spent (zero for extractive summaries)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class SummaryOut(BaseModel):
+    """A summary version as publishers and editors see it."""
+
+    id: int
+    version: int
+    state: str
+    reviewed: bool
+    stale: bool
+    label: str
+    method: str
+    model: str | None
+    usage: UsageOut
+    language: str
+    article_hash: str
+    bullets: list[BulletOut]
+    faithfulness: FaithfulnessOut
+    notes: list[str]
+    override_reason: str | None
+    created_at: datetime
+    reviewed_at: datetime | None
+
+    @classmethod
+    def of(cls, version: SummaryVersion) -> SummaryOut:
+        """Build from a stored version."""
+        from kurzum.storage.summaries import label
+
+        return cls(
+            id=version.id,
+            version=version.version,
+            state=version.state,
+            reviewed=version.reviewed,
+            stale=version.stale,
+            label=label(version),
+            method=version.method,
+            model=version.model,
+            usage=UsageOut(
+                prompt_tokens=version.prompt_tokens, completion_tokens=version.completion_tokens
+            ),
+            language=version.language,
+            article_hash=version.article_hash,
+            bullets=[BulletOut.model_validate(b) for b in version.bullets],
+            faithfulness=FaithfulnessOut.model_validate(version.faithfulness),
+            notes=[str(n) for n in version.notes],
+            override_reason=version.override_reason,
+            created_at=version.created_at,
+            reviewed_at=version.reviewed_at,
+        )
+
+
+class ArticleStatusOut(BaseModel):
+    """An article and its summarization status (publisher API)."""
+
+    publication: str
+    external_id: str
+    url: str | None
+    title: str | None
+    language: str
+    premium: bool
+    status: str
+    error: str | None
+    attempts: int
+    content_hash: str
+    published_at: datetime | None
+    updated_at: datetime | None
+    created_at: datetime
+    modified_at: datetime
+    summary: SummaryOut | None
+    served_summary_id: int | None
+
+
+class PutArticleOut(ArticleStatusOut):
+    """The answer to a PUT: the article plus what the call changed."""
+
+    created: bool
+    changed: bool
+
+
+class BulkLineOut(BaseModel):
+    """The outcome of one JSONL line."""
+
+    line: int
+    external_id: str | None
+    result: Literal["created", "updated", "unchanged", "error"]
+    error: str | None = None
+
+
+class BulkOut(BaseModel):
+    """The outcome of a bulk import, one entry per non-empty line."""
+
+    accepted: int
+    errors: int
+    lines: list[BulkLineOut]
+
+
+# -- reader ---------------------------------------------------------------------------------
+
+
+class ReaderSummaryOut(BaseModel):
+    """The reader's answer: bullets and label when entitled, else the notice and no bullet text."""
+
+    publication: str
+    external_id: str
+    premium: bool
+    premium_label: str | None
+    entitled: bool
+    status: Literal["available", "locked", "unavailable"]
+    summary_id: int | None = None
+    label: str | None = None
+    reviewed: bool | None = None
+    bullets: list[BulletOut] | None = None
+    notice: str | None = None
+    language: str
+
+
+class ReaderArticleOut(BaseModel):
+    """An article in a reader listing (never bullet text)."""
+
+    external_id: str
+    title: str | None
+    url: str | None
+    premium: bool
+    language: str
+    published_at: datetime | None
+    has_summary: bool
+
+
+class ErrorReportIn(Strict):
+    """A reader's "Fehler melden" on one bullet (0-based)."""
+
+    bullet: Annotated[int, Field(ge=0, le=20)]
+    message: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class CreatedOut(BaseModel):
+    """Id of a created object."""
+
+    id: int
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+class CredentialsIn(Strict):
+    """Email and password."""
+
+    email: Annotated[str, Field(min_length=3, max_length=320)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class RegisterIn(CredentialsIn):
+    """A registration."""
+
+    display_name: Annotated[Text, Field(max_length=200)] = ""
+
+
+class MessageOut(BaseModel):
+    """A plain message."""
+
+    message: str
+
+
+class SubscriptionOut(BaseModel):
+    """A subscription of a user."""
+
+    id: int
+    publication: str
+    plan: str
+    valid_from: datetime
+    valid_until: datetime | None
+    active: bool
+
+
+class UserOut(BaseModel):
+    """An account as its owner or an admin sees it."""
+
+    id: int
+    email: str
+    display_name: str
+    role: str
+
+
+class MeOut(BaseModel):
+    """The logged-in user, their subscriptions and the CSRF token for state-changing calls."""
+
+    user: UserOut
+    subscriptions: list[SubscriptionOut]
+    csrf_token: str
+
+
+# -- editor ---------------------------------------------------------------------------------
+
+
+class BulletsIn(Strict):
+    """An editor's bullets, replacing the version's (a new draft version is created)."""
+
+    bullets: Annotated[
+        list[Annotated[Text, Field(max_length=1000)]], Field(min_length=1, max_length=10)
+    ]
+
+
+class ApproveIn(Strict):
+    """Approve; ``override`` with a ``reason`` publishes despite faithfulness warnings."""
+
+    override: bool = False
+    reason: Annotated[OptText, Field(max_length=2000)] = None
+
+
+class ReasonIn(Strict):
+    """Why (reject, retract)."""
+
+    reason: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class QueueItemOut(BaseModel):
+    """One entry of the editors' queue."""
+
+    summary: SummaryOut
+    publication: str
+    external_id: str
+    article_id: int
+    title: str | None
+    premium: bool
+    open_reports: int
+
+
+class ReportOut(BaseModel):
+    """A reader's error report."""
+
+    id: int
+    bullet: int
+    message: str
+    created_at: datetime
+
+
+class EditorSummaryOut(BaseModel):
+    """A version with its article context, reports and faithfulness warnings."""
+
+    summary: SummaryOut
+    publication: str
+    external_id: str
+    article_id: int
+    title: str | None
+    lead: str | None
+    body: str
+    premium: bool
+    article_status: str
+    article_error: str | None
+    reports: list[ReportOut]
+
+
+class AuditOut(BaseModel):
+    """One audit event."""
+
+    at: datetime
+    actor: str
+    action: str
+    summary_id: int | None
+    detail: dict[str, Any]
+
+
+class FailedArticleOut(BaseModel):
+    """An article whose summarization keeps failing."""
+
+    article_id: int
+    publication: str
+    external_id: str
+    title: str | None
+    status: str
+    attempts: int
+    error: str | None
+
+
+# -- admin ----------------------------------------------------------------------------------
+
+
+class PublicationIn(Strict):
+    """A new publication."""
+
+    slug: Slug
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    language: LanguageCode
+    premium_label: Annotated[Text, Field(max_length=100)] = ""
+    notices: dict[LanguageCode, Annotated[Text, Field(max_length=2000)]] = {}
+    review_policy: Literal["publish-then-review", "review-before-publish"] = "publish-then-review"
+    webhook_url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
+    webhook_secret: Annotated[str | None, Field(min_length=16, max_length=200)] = None
+    jwt_public_keys: Annotated[
+        list[Annotated[str, Field(max_length=10_000)]], Field(max_length=5)
+    ] = []
+    jwt_audience: Annotated[str | None, Field(max_length=200)] = None
+
+
+class PublicationPatch(Strict):
+    """Changes to a publication (fields left out stay as they are)."""
+
+    name: Annotated[OptText, Field(min_length=1, max_length=200)] = None
+    premium_label: Annotated[OptText, Field(max_length=100)] = None
+    notices: dict[LanguageCode, Annotated[Text, Field(max_length=2000)]] | None = None
+    review_policy: Literal["publish-then-review", "review-before-publish"] | None = None
+    webhook_url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
+    webhook_secret: Annotated[str | None, Field(min_length=16, max_length=200)] = None
+    jwt_public_keys: list[Annotated[str, Field(max_length=10_000)]] | None = None
+    jwt_audience: Annotated[str | None, Field(max_length=200)] = None
+
+
+class PublicationOut(BaseModel):
+    """A publication (secrets are never returned)."""
+
+    slug: str
+    name: str
+    language: str
+    premium_label: str
+    notices: dict[str, str]
+    review_policy: str
+    webhook_url: str | None
+    jwt_audience: str | None
+    jwt_keys: int
+
+
+class ApiKeyIn(Strict):
+    """A new publisher API key."""
+
+    name: Annotated[Text, Field(max_length=200)] = ""
+    scopes: list[Literal["articles:write", "articles:read"]] = ["articles:write", "articles:read"]
+
+
+class ApiKeyOut(BaseModel):
+    """A new API key: ``key`` is shown once and never again."""
+
+    prefix: str
+    key: str
+    scopes: list[str]
+
+
+class UserIn(Strict):
+    """An account created by an admin."""
+
+    email: Annotated[str, Field(min_length=3, max_length=320)]
+    password: Annotated[str, Field(min_length=10, max_length=1000)]
+    role: Literal["reader", "editor", "admin"] = "reader"
+    display_name: Annotated[Text, Field(max_length=200)] = ""
+
+
+class SubscriptionIn(Strict):
+    """A subscription granted by an admin."""
+
+    publication: Slug
+    plan: Annotated[Text, Field(min_length=1, max_length=100)] = "standard"
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None

@@ -1,0 +1,269 @@
+"""CLI commands of the scale-out: ``worker``, ``import``, ``backfill``, ``reconcile``.
+
+Thin adapters: settings and database from the environment, logic in :mod:`kurzum.archive` and
+:mod:`kurzum.workers`. ``register(app)`` attaches them to the ``kurzum`` Typer app.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from sqlalchemy import exc as sa_exc
+
+from kurzum.errors import ConfigError, InputError
+from kurzum.settings import Settings, get_settings
+from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, upgrade
+
+EXIT_INTERRUPTED = 130
+
+
+class Via(StrEnum):
+    """Who summarizes: Celery workers, this process, or what the settings say."""
+
+    auto = "auto"
+    celery = "celery"
+    inprocess = "inprocess"
+
+
+ViaOption = Annotated[
+    Via,
+    typer.Option(help="celery: send to `kurzum worker`s; inprocess: summarize here; "
+                      "auto: celery unless KURZUM_WORKER=thread (the embedded default)."),
+]
+
+
+def _console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _database(settings: Settings) -> SessionFactory:
+    """Session factory for the configured database; the embedded one is upgraded in place."""
+    engine = make_engine(settings.sqlalchemy_url)
+    if settings.embedded:
+        upgrade(engine)
+    return make_session_factory(engine)
+
+
+def _use_celery(via: Via, settings: Settings) -> bool:
+    if via is Via.auto:
+        return settings.worker != "thread"
+    return via is Via.celery
+
+
+def parse_time(value: str | None, name: str) -> datetime | None:
+    """An ISO date or date-time from the command line (UTC unless it names a zone)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{name}: expected an ISO date such as 2024-10-01, got {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@contextmanager
+def _interruptible(what: str) -> Iterator[None]:
+    """Ctrl-C ends with a one-line note (the work done so far is committed) and exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        _console().print(f"interrupted: {what}; run the same command again to continue")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _progress(console: Console, *columns: Any) -> Progress:
+    return Progress(*columns, BarColumn(), TimeElapsedColumn(), console=console,
+                    disable=not console.is_terminal, transient=False)
+
+
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Processes (default: CPU count).")] = None,
+    pool: Annotated[str, typer.Option(help="prefork, solo or threads.")] = "prefork",
+    queues: Annotated[str, typer.Option(help="Queues to consume, in priority order.")] = (
+        "kurzum.live,kurzum.backfill"
+    ),
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+    hostname: Annotated[str | None, typer.Option(help="Worker name (default: Celery's).")] = None,
+    reconcile: Annotated[bool, typer.Option(help="Run the periodic reconciler here too.")] = True,
+) -> None:
+    """Start a Celery worker (broker: KURZUM_BROKER_URL, Redis by default, RabbitMQ supported)."""
+    from celery import signals
+
+    from kurzum.workers.celery_app import make_celery, worker_argv
+    from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop
+
+    settings = get_settings()
+    app = make_celery(settings)
+    loops: list[ReconcileLoop] = []
+
+    def start_reconcile(**_: Any) -> None:
+        if reconcile:
+            loop = ReconcileLoop(_database(settings), CeleryDispatcher(app), settings)
+            loop.start()
+            loops.append(loop)
+
+    def stop_reconcile(**_: Any) -> None:
+        for loop in loops:
+            loop.stop()
+
+    signals.worker_ready.connect(start_reconcile, weak=False)
+    signals.worker_shutdown.connect(stop_reconcile, weak=False)
+    argv = worker_argv(concurrency=concurrency, pool=pool, loglevel=loglevel, hostname=hostname,
+                       queues=tuple(q for q in queues.split(",") if q))
+    app.worker_main(argv)
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(help="A .jsonl file or a directory of them.")],
+    publication: Annotated[str, typer.Option(help="Slug of the publication to import into.")],
+    batch_size: Annotated[int | None, typer.Option(help="Articles per transaction.")] = None,
+    wait: Annotated[bool, typer.Option(help="Wait until every article is summarized.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds --wait waits at most.")] = 3600.0,
+    via: ViaOption = Via.auto,
+) -> None:
+    """Import an archive (JSONL in the bulk API's or the dev-data schema), resumably."""
+    from kurzum.archive import importer
+    from kurzum.archive.sinks import make_sink
+
+    settings = get_settings()
+    factory = _database(settings)
+    sink = make_sink(settings, factory, celery=_use_celery(via, settings))
+    console = _console()
+    start = importer.started_at()
+    size = importer.total_bytes(path)
+    with _interruptible("each finished batch is stored"), _progress(
+        console, TextColumn("importing"), DownloadColumn(), TextColumn("{task.fields[note]}")
+    ) as bar:
+        task = bar.add_task("import", total=size, note="")
+
+        def show(stats: importer.ImportStats) -> None:
+            bar.update(task, completed=stats.bytes_read,
+                       note=f"{stats.stored} stored, {stats.unchanged} unchanged, "
+                            f"{stats.failed} rejected")
+
+        stats = importer.import_archive(
+            path, publication=publication, session_factory=factory, sink=sink,
+            batch_size=batch_size or settings.import_batch_size, on_progress=show,
+        )
+    for file, bad in stats.errors:
+        who = f" ({bad.external_id})" if bad.external_id else ""
+        console.print(f"rejected {file}:{bad.line}{who}: {bad.error}", markup=False)
+    console.print(f"imported {stats.lines} records: {stats.created} new, {stats.updated} "
+                  f"updated, {stats.unchanged} unchanged, {stats.failed} rejected")
+    if wait:
+        with _interruptible("the import is complete; summaries continue in the workers"), \
+                _progress(console, TextColumn("summarizing"), MofNCompleteColumn()) as bar:
+            task = bar.add_task("wait", total=None)
+            state = importer.wait_for_summaries(
+                factory, sink, publication=publication, since=start, timeout=timeout,
+                reconcile_seconds=settings.reconcile_seconds,
+                on_progress=lambda p: bar.update(task, total=p.total, completed=p.ready + p.failed),
+            )
+        console.print(f"summaries: {state.ready} ready, {state.failed} failed, "
+                      f"{state.pending} pending")
+    if stats.failed:
+        raise typer.Exit(2)
+
+
+def backfill(
+    publication: Annotated[list[str], typer.Option(help="Publication slug (repeatable).")],
+    since: Annotated[str | None, typer.Option(help="Articles published from (ISO date).")] = None,
+    until: Annotated[str | None, typer.Option(help="Articles published before (ISO date).")] = (
+        None
+    ),
+    before: Annotated[str | None, typer.Option(
+        help="Only summaries made before this time (default: now; reuse it to resume).")] = None,
+    rate: Annotated[float | None, typer.Option(help="Articles per second at most.")] = None,
+    window: Annotated[int | None, typer.Option(help="Backfill tasks waiting at most.")] = None,
+    include_reviewed: Annotated[bool, typer.Option(
+        help="Also replace summaries an editor approved.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Stop after this many articles.")] = None,
+    via: ViaOption = Via.auto,
+) -> None:
+    """Re-summarize an existing archive, rate-limited and below live articles in priority."""
+    from kurzum.archive.backfill import BackfillPlan, BackfillStats, run_backfill
+    from kurzum.archive.sinks import make_sink
+
+    settings = get_settings()
+    cutoff = parse_time(before, "--before") or datetime.now(UTC)
+    plan = BackfillPlan(
+        publications=publication, before=cutoff, since=parse_time(since, "--since"),
+        until=parse_time(until, "--until"), rate=rate or settings.backfill_rate,
+        window=window or settings.backfill_window, include_reviewed=include_reviewed, limit=limit,
+    )
+    factory = _database(settings)
+    sink = make_sink(settings, factory, celery=_use_celery(via, settings))
+    console = _console()
+    console.print(f"backfill of summaries made before {cutoff.isoformat()} "
+                  f"(to resume: --before {cutoff.isoformat()})")
+    with _interruptible("sent articles are summarized by the workers"), _progress(
+        console, TextColumn("backfill"), TextColumn("{task.fields[note]}")
+    ) as bar:
+        task = bar.add_task("backfill", total=None, note="")
+
+        def show(stats: BackfillStats) -> None:
+            bar.update(task, note=f"{stats.sent} sent, {stats.rate:.1f}/s")
+
+        stats = run_backfill(plan, session_factory=factory, sink=sink, on_progress=show)
+    console.print(f"backfill sent {stats.sent} articles in {stats.seconds:.1f} s")
+
+
+def reconcile(
+    via: ViaOption = Via.auto,
+) -> None:
+    """Send every article whose summary is missing or stale (and due webhooks) to the workers."""
+    from kurzum.workers.celery_app import make_celery
+    from kurzum.workers.celery_tasks import CeleryDispatcher, reconcile_leased
+    from kurzum.workers.inprocess import InProcessWorker
+
+    settings = get_settings()
+    factory = _database(settings)
+    if _use_celery(via, settings):
+        count = reconcile_leased(factory, CeleryDispatcher(make_celery(settings)), settings)
+        _console().print(f"sent {count.articles} articles and {count.webhooks} webhooks "
+                         f"({count.repaired} repaired)")
+        return
+    with _interruptible("finished tasks are stored"):
+        done = InProcessWorker(factory, settings).drain(reconcile_first=True)
+    _console().print(f"ran {done} tasks in this process")
+
+
+def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """KurzumError and an unreachable database end as one line on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        from kurzum.cli import user_errors
+
+        with user_errors():
+            try:
+                command(*args, **kwargs)
+            except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+                raise ConfigError(f"database unavailable: {str(exc.orig).strip()}") from exc
+
+    return run
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the scale-out commands to the ``kurzum`` CLI."""
+    app.command()(_one_line_errors(worker))
+    app.command("import")(_one_line_errors(import_))
+    app.command()(_one_line_errors(backfill))
+    app.command()(_one_line_errors(reconcile))
+
