@@ -29,7 +29,7 @@ install-test: $(VENV)/.installed-test
 install-bench: $(VENV)/.installed-bench
 
 run: install
-	$(VENV)/bin/kurzum summarize demo/blick-plus-nordkorea-2024-10.txt
+	$(VENV)/bin/kurzum serve --demo
 
 test: install-test
 	@# Browser tests need Debian's Chromium (Playwright's download does not work offline); skip otherwise.

@@ -88,8 +88,8 @@ def database(request: pytest.FixtureRequest, sqlite_template: Path) -> Iterator[
     sep = "&" if "?" in PG_URL else "?"
     url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
-    upgrade(engine)
     try:
+        upgrade(engine)
         yield Database("postgresql", url, engine=engine)
     finally:
         engine.dispose()

@@ -106,8 +106,16 @@ def to_article(
 
 
 def make_summary(article: Article, settings: Settings | None = None) -> Summary:
-    """Summarize with the configured backend (extractive until issue 7 switches it here)."""
-    return summarize(article, SummaryOptions())
+    """Summarize with the configured backend (``summary_backend``; extractive by default).
+
+    The LLM backends never raise for model failures: they fall back to the extractive summary
+    with an "llm fallback: …" note (``kurzum.backends.needs_review``).
+    """
+    if settings is None or settings.summary_backend == "extractive":
+        return summarize(article, SummaryOptions())
+    from kurzum.backends import shared_backend
+
+    return shared_backend(settings).summarize(article, SummaryOptions())
 
 
 def check_summary(summary: Summary, article: Article) -> FaithfulnessReport:

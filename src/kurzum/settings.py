@@ -24,7 +24,7 @@ from kurzum.errors import ConfigError
 DEFAULT_SECRET = "change-me-development-only"
 
 Environment = Literal["development", "test", "production"]
-WorkerMode = Literal["thread", "off"]
+WorkerMode = Literal["thread", "off", "celery"]
 BackendName = Literal["extractive", "llm", "hybrid"]
 
 
@@ -61,7 +61,9 @@ class Settings(BaseSettings):
         default=900, ge=1, description="Window of the login throttle."
     )
     worker: WorkerMode = Field(
-        default="thread", description="thread: in-process background worker; off: external workers."
+        default="thread",
+        description="thread: in-process background worker; celery: send to `kurzum worker`s "
+        "(KURZUM_BROKER_URL) and reconcile periodically; off: no background work here.",
     )
     reconcile_seconds: float = Field(
         default=30.0, gt=0, description="How often the worker looks for missing or stale summaries."

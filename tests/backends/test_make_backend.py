@@ -12,13 +12,18 @@ from kurzum.backends import (
     ExtractiveBackend,
     HybridBackend,
     LLMBackend,
+    backend_from_settings,
+    close_shared_backends,
     make_backend,
     needs_review,
+    shared_backend,
 )
 from kurzum.core import SummaryOptions, summarize
 from kurzum.errors import ConfigError
 from kurzum.llm.testing import good, slow, wrong_language
 from kurzum.models import Article, Language, Summary
+from kurzum.pipeline import make_summary
+from kurzum.settings import Settings
 
 
 def test_names() -> None:
@@ -113,3 +118,30 @@ def test_concurrency_is_bounded_across_threads(serve: Serve) -> None:
             thread.join()
     assert server.max_in_flight == 2
     assert [s.method for s in results] == ["llm"] * 6
+
+
+def test_backend_from_settings(serve: Serve) -> None:
+    server = serve({"m": [good()]})
+    assert isinstance(backend_from_settings(Settings()), ExtractiveBackend)
+    backend = backend_from_settings(
+        Settings(summary_backend="hybrid", llm_url=server.url, llm_model="m", llm_timeout=3.0)
+    )
+    assert isinstance(backend, HybridBackend)
+    assert backend.config.timeout == 3.0
+    assert backend.summarize(SWISS).method == "hybrid"
+    backend.close()
+    with pytest.raises(ConfigError, match="KURZUM_LLM_URL"):
+        backend_from_settings(Settings(summary_backend="llm"))
+
+
+def test_the_service_pipeline_uses_one_shared_backend(serve: Serve) -> None:
+    server = serve({"m": [good()], "bad": [wrong_language()]})
+    settings = Settings(summary_backend="llm", llm_url=server.url, llm_model="m")
+    hybrid = Settings(summary_backend="hybrid", llm_url=server.url, llm_model="bad")
+    try:
+        assert shared_backend(settings) is shared_backend(settings.model_copy())
+        assert make_summary(SWISS, settings).method == "llm"
+        assert make_summary(SWISS, Settings()).method == "extractive"
+        assert needs_review(make_summary(SWISS, hybrid))
+    finally:
+        close_shared_backends()

@@ -13,9 +13,23 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from kurzum.demo import ACCOUNTS, DemoAccount, load_demo
+from kurzum.settings import Settings
+from kurzum.storage.db import (
+    SessionFactory,
+    make_engine,
+    make_session_factory,
+    session_scope,
+    upgrade,
+)
+from kurzum.web.app import create_app
 
 CHROMIUM = os.environ.get("KURZUM_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 try:
-    from playwright.sync_api import Browser, Playwright, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None
 
@@ -78,14 +92,61 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-def wait_until(predicate: object, timeout: float = 10.0) -> None:
-    """Poll ``predicate()`` until it is true (server start-up)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(predicate) and predicate():
-            return
+@dataclass
+class Live:
+    """A running kurzum with the demo data: base URL, app (for its worker) and the accounts."""
+
+    url: str
+    app: FastAPI
+    session_factory: SessionFactory
+
+    def account(self, role: str, *, subscribed: bool = False) -> DemoAccount:
+        """A demo login of this role (subscribed or not)."""
+        for spec in ACCOUNTS:
+            if spec.role == role and spec.subscribed == subscribed:
+                return spec
+        raise LookupError(role)
+
+    def drain(self) -> None:
+        """Run pending background work (summaries, webhooks) now."""
+        self.app.state.worker.drain()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    """kurzum on a fresh SQLite file with the demo loaded, served by uvicorn on 127.0.0.1."""
+    settings = Settings(environment="test", data_dir=tmp_path, worker="off", cookie_secure=False)
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        load_demo(session)
+    app = create_app(settings, session_factory=factory)
+    app.state.worker.drain()
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="kurzum-live", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    raise TimeoutError("condition not met in time")
+    try:
+        yield Live(f"http://127.0.0.1:{port}", app, factory)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
 
 
-__all__ = ["free_port", "threading", "wait_until"]
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser profile (own cookies) at desktop size, German UI."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-CH")
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()

@@ -14,6 +14,11 @@ def test_plain_and_fenced_json() -> None:
     assert parse_bullets('```\n{"bullets": []}\n```') == []
 
 
+def test_list_markers_are_not_content_but_ordinals_are() -> None:
+    answer = '{"bullets": ["- Eins.", "• Zwei.", "–  Drei.", "3. Oktober: Wahl.", "-5 Grad."]}'
+    assert parse_bullets(answer) == ["Eins.", "Zwei.", "Drei.", "3. Oktober: Wahl.", "-5 Grad."]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -36,6 +36,16 @@ def test_answer_model_and_usage(serve: Serve, stream: bool) -> None:
     assert ("stream_options" in body) is stream
 
 
+def test_a_server_that_ignores_stream_is_read_as_json() -> None:
+    with (
+        FakeOpenAI({"m": [text("{}")]}, sse=False) as server,
+        ChatClient(_config(server, stream=True)) as client,
+    ):
+        completion = client.complete(HELLO)
+    assert completion.content == "{}"
+    assert completion.usage == Usage(prompt_tokens=2, completion_tokens=1)
+
+
 def test_response_formats(serve: Serve) -> None:
     server = serve({"m": [text("{}")]})
     schema = {"type": "object"}

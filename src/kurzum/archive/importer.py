@@ -10,9 +10,8 @@ reconciler once the lease runs out.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from kurzum.archive.records import BadLine, Record, archive_files, parse_line, read_lines
@@ -21,7 +20,7 @@ from kurzum.storage import articles as repo
 from kurzum.storage import bulk
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
-from kurzum.storage.tables import Publication, utcnow
+from kurzum.storage.tables import Publication
 
 IMPORT_ACTOR = Actor("import")
 MAX_REPORTED_ERRORS = 1000
@@ -32,6 +31,7 @@ class ImportStats:
     """Running totals of one import."""
 
     lines: int = 0
+    sent: list[int] = field(default_factory=list)  # article ids sent to be summarized
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -88,7 +88,8 @@ def store_batch(
                 stats.updated += 1
             else:
                 stats.unchanged += 1
-            if result.needs_summary:
+            # Pending but unchanged: stored by an interrupted run before its work was sent.
+            if result.needs_summary or result.article.status == "pending":
                 wake.append((result.article.id, result.article.content_hash))
         if lease_seconds is not None:
             bulk.lease(session, (i for i, _ in wake), lease_seconds)
@@ -119,6 +120,7 @@ def import_archive(
     for batch in _batches(files, batch_size, language, stats):
         wake = store_batch(session_factory, pub_id, batch, sink.lease_seconds, stats)
         sink.send(wake)
+        stats.sent.extend(i for i, _ in wake)
         if on_progress is not None:
             on_progress(stats)
     if on_progress is not None:
@@ -135,30 +137,29 @@ def wait_for_summaries(
     session_factory: SessionFactory,
     sink: Sink,
     *,
-    publication: str,
-    since: datetime,
+    article_ids: Sequence[int],
     timeout: float,
     reconcile_seconds: float,
     on_progress: Callable[[bulk.Progress], None] | None = None,
 ) -> bulk.Progress:
-    """Wait until no article of ``publication`` changed since ``since`` is pending (or timeout),
-    running the reconciler meanwhile so lost messages and due retries are sent again."""
-    pub_id, _ = publication_id(session_factory, publication)
+    """Wait until none of ``article_ids`` is pending (or timeout), running the reconciler
+    meanwhile so lost messages and due retries are sent again."""
     deadline = time.monotonic() + timeout
     next_reconcile = time.monotonic() + reconcile_seconds
+    waiting = sorted(set(article_ids))
+    ready = failed = 0
     while True:
         with session_scope(session_factory) as session:
-            state = bulk.progress(session, pub_id, since)
+            done = bulk.finished(session, waiting)
+        ready += sum(1 for status in done.values() if status == "ready")
+        failed += sum(1 for status in done.values() if status != "ready")
+        waiting = [i for i in waiting if i not in done]
+        state = bulk.Progress(ready + failed + len(waiting), ready, failed)
         if on_progress is not None:
             on_progress(state)
-        if state.pending == 0 or time.monotonic() >= deadline:
+        if not waiting or time.monotonic() >= deadline:
             return state
         if time.monotonic() >= next_reconcile:
             sink.reconcile()
             next_reconcile = time.monotonic() + reconcile_seconds
-        time.sleep(0.25)
-
-
-def started_at() -> datetime:
-    """The storage clock's now (UTC), to mark what an import touched."""
-    return utcnow()
+        time.sleep(0.5)

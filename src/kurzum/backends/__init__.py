@@ -11,7 +11,8 @@ with ``FALLBACK_NOTE`` (see ``needs_review``) so the service can flag the articl
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, get_args
+import threading
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 from kurzum.backends.extractive import ExtractiveBackend
 from kurzum.backends.fallback import FALLBACK_NOTE, needs_review
@@ -19,8 +20,11 @@ from kurzum.backends.hybrid import HybridBackend
 from kurzum.backends.llm import LLMBackend
 from kurzum.core.options import SummaryOptions
 from kurzum.errors import ConfigError
-from kurzum.llm.config import LLMConfig
+from kurzum.llm.config import LLMConfig, from_settings
 from kurzum.models import Article, Summary
+
+if TYPE_CHECKING:
+    from kurzum.settings import Settings
 
 __all__ = [
     "BACKEND_NAMES",
@@ -30,8 +34,11 @@ __all__ = [
     "ExtractiveBackend",
     "HybridBackend",
     "LLMBackend",
+    "backend_from_settings",
+    "close_shared_backends",
     "make_backend",
     "needs_review",
+    "shared_backend",
 ]
 
 BackendName = Literal["extractive", "llm", "hybrid"]
@@ -59,3 +66,37 @@ def make_backend(name: str, config: LLMConfig | None = None) -> Backend:
             f"the {name} backend needs an LLM server: set KURZUM_LLM_URL and KURZUM_LLM_MODEL"
         )
     return LLMBackend(config) if name == "llm" else HybridBackend(config)
+
+
+def backend_from_settings(settings: Settings) -> Backend:
+    """The backend the service is configured for (``summary_backend``, ``llm_*`` settings).
+
+    Build it once per process and reuse it: the LLM backends hold the connection pool, the
+    concurrency limit and the circuit breaker, which only work when shared.
+    """
+    name = settings.summary_backend
+    return make_backend(name, None if name == "extractive" else from_settings(settings))
+
+
+_SHARED: dict[Settings, Backend] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_backend(settings: Settings) -> Backend:
+    """The process-wide backend for these (frozen, hashable) settings, built on first use.
+
+    Workers and web requests share it, so they share its concurrency limit and breaker.
+    """
+    with _SHARED_LOCK:
+        backend = _SHARED.get(settings)
+        if backend is None:
+            backend = _SHARED[settings] = backend_from_settings(settings)
+        return backend
+
+
+def close_shared_backends() -> None:
+    """Close and forget the shared backends (at service shutdown, and in tests)."""
+    with _SHARED_LOCK:
+        for backend in _SHARED.values():
+            backend.close()
+        _SHARED.clear()

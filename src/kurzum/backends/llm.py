@@ -1,4 +1,7 @@
-"""The ``llm`` backend: the model writes the bullets from the whole article, behind the gate."""
+"""The ``llm`` backend: the model writes the bullets from the whole article, behind the gate.
+
+Its bullets get approximate provenance (``provenance.link``): the sentences they restate.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import replace
 
 from kurzum.backends.fallback import fall_back
 from kurzum.backends.gate import ask
+from kurzum.backends.provenance import link
 from kurzum.core import summarize
 from kurzum.core.options import SummaryOptions
 from kurzum.llm.client import ChatClient
@@ -59,7 +63,12 @@ class LLMBackend:
             return fall_back(extractive, result.reason or "no answer", result.usage)
         return replace(
             extractive,
-            bullets=tuple(Bullet(text) for text in result.bullets),
+            bullets=tuple(
+                Bullet(text, sources)
+                for text, sources in zip(
+                    result.bullets, link(result.bullets, article, language), strict=True
+                )
+            ),
             method=self.name,
             model=result.model,
             usage=result.usage,

@@ -34,12 +34,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     "quote",  # the sentence is mostly a direct quote
     "anaphora",  # refers back ("dies", "this", "il") somewhere after its first word
     "topic",  # share of the first usable sentence's content stems found in a later sentence
+    "density",  # mean number of sentences sharing each content stem, over all sentences
+    "title_share",  # share of the sentence's content stems found in the title
+    "function",  # share of the sentence's words that are function words
     "length",  # characters / 100
 )
 
 _STEMMER_NAMES: dict[Language, str] = {"de": "german", "fr": "french", "en": "english"}
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
-_NUMBER = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
 _END = re.compile(r"[.!…][»«“”\"'’)]*$")
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|‘[^’]*’")
 _TOP_KEYWORDS = 10  # the article's most frequent content stems used by "keywords"
@@ -115,10 +118,13 @@ def analyse(
     infos: list[SentenceInfo] = []
     rank = 0
     previous_paragraph = -1
-    for sentence, words, stems, ok in zip(sentences, tokenised, stem_sets, usable, strict=True):
+    n_sentences = max(1, len(sentences))
+    for sentence, words, lowered_words, stems, ok in zip(
+        sentences, tokenised, lowered, stem_sets, usable, strict=True
+    ):
         n_stems = max(1, len(stems))
         in_lead = sentence.paragraph < lead_blocks
-        numbers = sum(1 for w in words if _NUMBER.search(w))
+        numbers = len(_NUMBER.findall(sentence.text))
         names = sum(1 for w in words[1:] if w[:1].isupper() and w.lower() not in stop)
         values = (
             1.0 if ok and rank == 0 else 0.0,
@@ -135,6 +141,9 @@ def analyse(
             _quote_share(sentence.text),
             1.0 if _anaphoric(words[1:], language) else 0.0,
             len(stems & first) / len(first) if first and rank > 0 else 0.0,
+            sum(document_frequency[w] for w in stems) / n_stems / n_sentences,
+            len(stems & title) / n_stems if title else 0.0,
+            sum(1 for w in lowered_words if w in stop) / max(1, len(lowered_words)),
             len(sentence.text) / 100,
         )
         infos.append(

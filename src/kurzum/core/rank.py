@@ -33,6 +33,9 @@ WEIGHTS: Mapping[Language, Mapping[str, float]] = {
         "quote": -0.4,
         "anaphora": 0.0,
         "topic": -0.2,
+        "density": 0.0,
+        "title_share": 0.0,
+        "function": 0.0,
         "length": 0.0,
     },
     "fr": {
@@ -50,6 +53,9 @@ WEIGHTS: Mapping[Language, Mapping[str, float]] = {
         "quote": -0.4,
         "anaphora": 0.0,
         "topic": -0.2,
+        "density": 0.0,
+        "title_share": 0.0,
+        "function": 0.0,
         "length": 0.0,
     },
     "en": {
@@ -67,6 +73,9 @@ WEIGHTS: Mapping[Language, Mapping[str, float]] = {
         "quote": -0.4,
         "anaphora": 0.0,
         "topic": -0.2,
+        "density": 0.0,
+        "title_share": 0.0,
+        "function": 0.0,
         "length": 0.0,
     },
 }

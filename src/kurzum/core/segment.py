@@ -99,7 +99,7 @@ def _is_boundary(line: str, match: re.Match[str], language: Language) -> bool:
     before = line[: match.start() + 1]
     if before[-2:-1].isspace():
         return True  # "Sheffield United . Up for the battle"
-    token_match = _TOKEN_BEFORE.search(line[: match.end()])
+    token_match = _TOKEN_BEFORE.search(line, max(0, match.end() - 40), match.end())
     token = token_match.group(1).lstrip(_OPENERS) if token_match else ""
     return not _is_abbreviation(token, line[: match.start()], rest, language)
 

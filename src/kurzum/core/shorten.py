@@ -60,10 +60,17 @@ _CONNECTORS: dict[Language, frozenset[str]] = {
         "though with including making leaving saying despite since until amid"
     ),
 }
+# Words that need the clause after them ("über etwas, das …", "ceux qui …", "those who …").
+_NEEDS_CLAUSE = word_set(
+    "etwas nichts alles das dem den der die jene jenen derjenige diejenige diejenigen solche "
+    "so ce celui celle ceux celles tout rien chose something anything everything nothing "
+    "those one such"
+)
 _CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
 _MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
 _MIN_KEPT_CHARS = 40  # ... and characters, or it is a fragment rather than a statement
 _CLOSERS = "»“”\"'’)"
+_QUOTES = "«»„“”\"'‘‹›"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +167,8 @@ def _drop_attribution(
     match = _ATTRIBUTION[language].search(sentence, 0, len(sentence))
     if match is None or end != len(sentence) or not _kept(spans, match.start(), match.end()):
         return None
+    if sentence[:1] in _QUOTES:
+        return None  # without its attribution a quote would have no speaker
     return _remove(spans, match.start(), len(sentence))
 
 
@@ -176,6 +185,9 @@ def _drop_last_clause(
         return None
     opener = last.group(1)
     if last.group().startswith(",") and opener.lower() not in connectors:
+        return None
+    before = sentence[: last.start()].split()
+    if before and before[-1].lower() in _NEEDS_CLAUSE:
         return None
     return _remove(spans, last.start(), len(sentence))
 

@@ -57,7 +57,7 @@ STOPWORDS: dict[Language, frozenset[str]] = {
 # connectives that point backwards; "Die"/"Der"/"Le"/"The" are articles and stay allowed.
 OPENERS: dict[Language, frozenset[str]] = {
     "de": word_set(
-        "er sie es ihm ihn ihr ihnen dies diese dieser dieses diesem diesen das dadurch "
+        "er sie es ihm ihn ihr ihnen dies diese dieser dieses diesem diesen dadurch "
         "dabei damit danach daher darum deshalb deswegen denn doch dafür dagegen daraufhin "
         "trotzdem dennoch außerdem ausserdem zudem auch aber jedoch allerdings somit also "
         "stattdessen hierbei hier dort dann davor demnach ebenfalls ebenso zuvor anschliessend "

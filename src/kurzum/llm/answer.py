@@ -12,11 +12,15 @@ import re
 
 from kurzum.llm.errors import AnswerFormatError
 
+# A list marker some models put in front of each bullet ("- ", "• ") is not content. Numbered
+# markers ("1. ") are kept: "3. Oktober" opens many a German bullet.
+_MARKER = re.compile(r"\A[-•*–]\s+")
 _FENCE = re.compile(r"\A```(?:json)?[ \t]*\n(?P<body>.*)\n```\Z", re.DOTALL)
 
 
 def parse_bullets(content: str) -> list[str]:
-    """The bullet texts of an answer, stripped; raise AnswerFormatError if it is not strict JSON."""
+    """The bullet texts of an answer, stripped of whitespace and list markers; raise
+    AnswerFormatError if it is not strict JSON."""
     text = content.strip()
     fenced = _FENCE.match(text)
     if fenced:
@@ -35,4 +39,4 @@ def parse_bullets(content: str) -> list[str]:
     bullets = data["bullets"]
     if not isinstance(bullets, list) or not all(isinstance(b, str) for b in bullets):
         raise AnswerFormatError('"bullets" must be a list of strings')
-    return [b.strip() for b in bullets]
+    return [_MARKER.sub("", b.strip()) for b in bullets]

@@ -155,7 +155,8 @@ class ChatClient:
                 if response.status_code != 200:
                     response.read()
                     self._raise_for_status(response)
-                if cfg.stream:
+                streamed = response.headers.get("content-type", "").startswith("text/event-stream")
+                if cfg.stream and streamed:
                     return decode_stream(self._lines(response, deadline), cfg.model)
                 body = json.loads(self._read(response, deadline))
                 return decode_body(body, cfg.model)

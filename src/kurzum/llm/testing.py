@@ -246,9 +246,11 @@ class FakeOpenAI:
         host: str = "127.0.0.1",
         port: int = 0,
         api_key: str | None = None,
+        sse: bool = True,
     ) -> None:
         self.scripts = dict(SCENARIOS if scripts is None else scripts)
         self.api_key = api_key
+        self.sse = sse  # False: answer one JSON body even when asked to stream
         self.requests: list[dict[str, Any]] = []  # bodies, in arrival order
         self.in_flight = 0
         self.max_in_flight = 0
@@ -394,7 +396,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             model = str(body.get("model"))
             usage = _usage(body, reply.content)
-            if not body.get("stream"):
+            if not (body.get("stream") and server.sse):
                 message = {"role": "assistant", "content": reply.content}
                 self._send(
                     200,

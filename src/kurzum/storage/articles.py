@@ -256,6 +256,7 @@ def upsert_article(
     needs_summary = False
     if restored:
         article.deleted_at = None
+        article.generation += 1  # the old versions were retracted: make a fresh one
         audit.record(session, actor, "article.restored", article_id=article.id)
     if body_changed or restored:
         mark_summaries_stale(session, article)

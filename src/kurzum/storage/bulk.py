@@ -74,17 +74,16 @@ class Progress:
         return self.total - self.ready - self.failed
 
 
-def progress(session: Session, publication_id: int, since: datetime | None = None) -> Progress:
-    """Counts by status of a publication's live articles (modified since ``since`` if given)."""
-    stmt = (
-        select(Article.status, func.count())
-        .where(Article.publication_id == publication_id, Article.deleted_at.is_(None))
-        .group_by(Article.status)
-    )
-    if since is not None:
-        stmt = stmt.where(Article.modified_at >= since)
-    counts = {str(s): int(n) for s, n in session.execute(stmt)}
-    return Progress(sum(counts.values()), counts.get("ready", 0), counts.get("failed", 0))
+def finished(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
+    """id -> status of those ``article_ids`` no longer pending (ready, failed or deleted)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        stmt = select(Article.id, Article.status).where(
+            Article.id.in_(chunk), Article.status != "pending"
+        )
+        out.update((int(i), str(s)) for i, s in session.execute(stmt))
+    return out
 
 
 def backfill_batch(

@@ -79,7 +79,8 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at the migrations inside the package (no alembic.ini)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")  # configparser
+    config.set_main_option("sqlalchemy.url", url)
     return config
 
 

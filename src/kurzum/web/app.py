@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kurzum import __version__
 from kurzum.settings import Settings, get_settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
-from kurzum.web import errors
+from kurzum.web import errors, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader
 from kurzum.workers.dispatch import Dispatcher
 from kurzum.workers.inprocess import InProcessWorker
@@ -110,15 +110,24 @@ def create_app(
     if session_factory is None:
         engine = make_engine(settings.sqlalchemy_url)
         session_factory = make_session_factory(engine)
+    celery_loop = None
+    if dispatcher is None and settings.worker == "celery":  # issue 6: external Celery workers
+        from kurzum.workers.celery_tasks import service_dispatcher
+
+        dispatcher, celery_loop = service_dispatcher(settings, session_factory)
     worker = InProcessWorker(session_factory, settings) if dispatcher is None else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if worker is not None and settings.worker == "thread":
             worker.start()
+        if celery_loop is not None:
+            celery_loop.start()
         try:
             yield
         finally:
+            if celery_loop is not None:
+                celery_loop.stop()
             if worker is not None:
                 worker.stop()
             if engine is not None:
@@ -142,6 +151,7 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     for module in (publisher, reader, accounts, editor, admin):
         app.include_router(module.router)
+    pages.install(app)  # reader and editor HTML pages + /static (issue 5)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

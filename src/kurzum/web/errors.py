@@ -164,6 +164,7 @@ def install(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if exc.status_code == 400 and "parsing the body" in message:
+            code = "bad_encoding"
             message = "the request body could not be parsed (JSON in UTF-8 expected)"
         return error_response(
             exc.status_code, code, message, headers=dict(exc.headers) if exc.headers else None

@@ -52,7 +52,7 @@ def transport_options(settings: Settings) -> dict[str, Any]:
         "unacked_restore_interval": max(1, min(10, int(visibility // 2) or 1)),
         "unacked_restore_throttle": 1,
         "socket_timeout": 15,
-        "socket_connect_timeout": 5,
+        "socket_connect_timeout": 3,
         "health_check_interval": 10,
     }
 
@@ -90,11 +90,13 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_queues": tuple(_queue(name) for name in QUEUES),
         "task_create_missing_queues": False,
         "task_publish_retry": True,
+        # Short: a request that wakes a worker must not hang on a down broker; what is not
+        # sent is sent again by the reconciler.
         "task_publish_retry_policy": {
-            "max_retries": 5,
-            "interval_start": 0.2,
+            "max_retries": 2,
+            "interval_start": 0,
             "interval_step": 0.5,
-            "interval_max": 3,
+            "interval_max": 1,
         },
         "timezone": "UTC",
         "enable_utc": True,

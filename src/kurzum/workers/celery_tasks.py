@@ -63,9 +63,10 @@ class WorkerContext:
 
 
 def _retry_countdown(settings: Settings, retries: int) -> float:
-    """Exponential backoff for a failed summary, capped below the visibility timeout."""
-    cap = min(float(RETRY_BACKOFF_MAX), settings.broker_visibility_timeout / 2)
-    return float(min(cap, settings.retry_base_seconds * 2**retries))
+    """Exponential backoff for a retry, capped below the visibility timeout: a task waiting for
+    its retry longer than that would be handed to a second worker meanwhile (Redis)."""
+    cap = max(1.0, min(float(RETRY_BACKOFF_MAX), settings.broker_visibility_timeout / 2))
+    return float(min(cap, max(1.0, settings.retry_base_seconds) * 2**retries))
 
 
 def register(app: Celery, settings: Settings) -> WorkerContext:
@@ -95,7 +96,7 @@ def register(app: Celery, settings: Settings) -> WorkerContext:
         "bind": True,
         "autoretry_for": TRANSIENT,
         "retry_backoff": 2,
-        "retry_backoff_max": RETRY_BACKOFF_MAX,
+        "retry_backoff_max": int(_retry_countdown(settings, 64)),
         "retry_jitter": True,
         "acks_late": True,
         "reject_on_worker_lost": True,
@@ -132,6 +133,8 @@ class CeleryDispatcher:
 
     def _send(self, calls: list[tuple[str, tuple[Any, ...]]], queue: str) -> int:
         sent = 0
+        with self.app.connection_for_write() as conn:  # not connected: only its error types
+            errors = (BrokerError, OSError, *conn.connection_errors)
         try:
             with self.app.producer_or_acquire() as producer:
                 for name, args in calls:
@@ -139,22 +142,21 @@ class CeleryDispatcher:
                         name, args=args, queue=queue, routing_key=queue, producer=producer
                     )
                     sent += 1
-        except (BrokerError, OSError) as exc:
-            log.warning(
-                "broker unavailable, %d of %d tasks left to the reconciler: %s",
-                len(calls) - sent,
-                len(calls),
-                exc,
-            )
+        except errors as exc:
+            log.warning("broker unavailable, %d of %d tasks left to the reconciler: %s",
+                        len(calls) - sent, len(calls), exc)
         return sent
 
     def queue_length(self, queue: str) -> int:
         """Messages waiting in ``queue`` (0 when it does not exist yet or the broker is down)."""
-        try:
-            with self.app.connection_for_read() as conn, conn.channel() as channel:
-                return int(channel.queue_declare(queue=queue, passive=True).message_count)
-        except (ChannelError, BrokerError, OSError):
-            return 0
+        with self.app.connection_for_read() as conn:
+            errors = (ChannelError, BrokerError, OSError, *conn.connection_errors,
+                      *conn.channel_errors)
+            try:
+                with conn.channel() as channel:
+                    return int(channel.queue_declare(queue=queue, passive=True).message_count)
+            except errors:
+                return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,3 +223,14 @@ class ReconcileLoop:
             except Exception:  # database or broker down: try again next interval
                 log.warning("reconcile pass failed", exc_info=True)
             self._stop.wait(self._settings.reconcile_seconds)
+
+
+def service_dispatcher(
+    settings: Settings, session_factory: SessionFactory
+) -> tuple[CeleryDispatcher, ReconcileLoop]:
+    """What the web service uses with ``KURZUM_WORKER=celery``: a dispatcher to the workers and
+    the periodic reconciler (started and stopped with the app)."""
+    from kurzum.workers.celery_app import make_celery
+
+    dispatcher = CeleryDispatcher(make_celery(settings))
+    return dispatcher, ReconcileLoop(session_factory, dispatcher, settings)

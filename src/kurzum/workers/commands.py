@@ -145,7 +145,6 @@ def import_(
     factory = _database(settings)
     sink = make_sink(settings, factory, celery=_use_celery(via, settings))
     console = _console()
-    start = importer.started_at()
     size = importer.total_bytes(path)
     with _interruptible("each finished batch is stored"), _progress(
         console, TextColumn("importing"), DownloadColumn(), TextColumn("{task.fields[note]}")
@@ -171,7 +170,7 @@ def import_(
                 _progress(console, TextColumn("summarizing"), MofNCompleteColumn()) as bar:
             task = bar.add_task("wait", total=None)
             state = importer.wait_for_summaries(
-                factory, sink, publication=publication, since=start, timeout=timeout,
+                factory, sink, article_ids=stats.sent, timeout=timeout,
                 reconcile_seconds=settings.reconcile_seconds,
                 on_progress=lambda p: bar.update(task, total=p.total, completed=p.ready + p.failed),
             )

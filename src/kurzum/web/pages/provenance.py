@@ -7,6 +7,7 @@ paragraphs joined by blank lines). The article page and the review page wrap tho
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,7 +57,7 @@ def segment_blocks(blocks: Sequence[str], spans: Sequence[SourceSpan]) -> list[l
         ]
         cuts = sorted({0, len(block), *(s.start for s in local), *(s.end for s in local)})
         segments: list[Segment] = []
-        for left, right in zip(cuts, cuts[1:], strict=False):
+        for left, right in itertools.pairwise(cuts):
             bullets = tuple(sorted({s.bullet for s in local if s.start <= left and s.end >= right}))
             fresh = [b for b in bullets if b not in anchored]
             anchored.update(fresh)

@@ -1,0 +1,26 @@
+"""Server-rendered reader and editor pages (Jinja2) on the service's FastAPI app.
+
+``install(app)`` adds the page routes and serves ``/static`` (CSS, a little plain JS).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kurzum.web.pages import account, editor, reader
+from kurzum.web.pages.templating import static_dir
+
+__all__ = ["install", "router"]
+
+router = APIRouter()
+router.include_router(reader.router)
+router.include_router(account.router)
+router.include_router(editor.router)
+router.include_router(editor.check_router)
+
+
+def install(app: FastAPI) -> None:
+    """Register the page routes and the static files on ``app``."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")

@@ -1,0 +1,137 @@
+"""Account pages: login, logout, registration and "Mein Abo".
+
+The forms call the accounts API's own functions (throttling, timing-equalized answers, no user
+enumeration, session and CSRF cookies), so the HTML and the JSON login behave the same.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from kurzum.errors import InputError
+from kurzum.storage import accounts
+from kurzum.web.api import accounts as accounts_api
+from kurzum.web.deps import RequiredLogin
+from kurzum.web.errors import AuthError, ThrottledError
+from kurzum.web.pages.base import PageDep, PageRoute, redirect, safe_next
+from kurzum.web.pages.templating import format_date, page_language
+from kurzum.web.schemas import CredentialsIn, RegisterIn
+
+router = APIRouter(prefix="/account", route_class=PageRoute, include_in_schema=False)
+
+Email = Annotated[str, Form(max_length=320)]
+Password = Annotated[str, Form(max_length=1000)]
+
+
+def _copy_cookies(source: Response, target: Response) -> Response:
+    """Move the Set-Cookie headers the accounts API put on ``source`` to ``target``."""
+    for name, value in source.raw_headers:
+        if name == b"set-cookie":
+            target.raw_headers.append((name, value))
+    return target
+
+
+@router.get("/login", name="page_login")
+def login_form(page: PageDep, next: Annotated[str, Query(max_length=2000)] = "/") -> Response:
+    """The login form (a logged-in user goes straight on)."""
+    if page.login is not None:
+        return redirect(safe_next(next))
+    return page.render("account/login.html", {"next": safe_next(next), "email": "", "error": None})
+
+
+@router.post("/login", name="page_login_submit")
+async def login_submit(
+    page: PageDep,
+    email: Email = "",
+    password: Password = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Log in through the accounts API; one message for every failure (no enumeration)."""
+    await page.check_anonymous_form()
+    target = safe_next(next)
+    _ = page.gettext
+    holder = Response()
+    try:
+        data = CredentialsIn(email=email, password=password)
+        accounts_api.login(data, page.request, holder, page.session, page.settings)
+    except ThrottledError:
+        error = _("login.throttled")
+    except (AuthError, ValidationError, InputError):
+        error = _("login.failed")
+    else:
+        return _copy_cookies(holder, redirect(target))
+    context = {"next": target, "email": email, "error": error}
+    status = 429 if error == _("login.throttled") else 401
+    return page.render("account/login.html", context, status_code=status)
+
+
+@router.get("/logout", name="page_logout_form")
+def logout_form(page: PageDep) -> Response:
+    """Asks for confirmation: logging out changes state, so it is a POST with CSRF."""
+    return page.render("account/logout.html", {})
+
+
+@router.post("/logout", name="page_logout")
+def logout(page: PageDep) -> Response:
+    """End the session through the accounts API and go to the home page."""
+    cleared = accounts_api.logout(page.request, page.session, page.settings, page.login)
+    return _copy_cookies(cleared, redirect("/account/logout"))
+
+
+@router.get("/register", name="page_register")
+def register_form(page: PageDep) -> Response:
+    """The registration form."""
+    return page.render("account/register.html", _register_context("", None, done=False))
+
+
+def _register_context(email: str, error: str | None, *, done: bool) -> dict[str, object]:
+    return {"email": email, "error": error, "done": done, "password_min": accounts.MIN_PASSWORD}
+
+
+@router.post("/register", name="page_register_submit")
+async def register_submit(page: PageDep, email: Email = "", password: Password = "") -> Response:
+    """Register through the accounts API: the same answer whether or not the email was taken."""
+    await page.check_anonymous_form()
+    try:
+        data = RegisterIn(email=email, password=password)
+        accounts_api.register(data, page.session)
+    except ValidationError:
+        message = page.gettext("error.bad_input", detail="email")
+        return page.render(
+            "account/register.html", _register_context(email, message, done=False), 422
+        )
+    except InputError as exc:
+        if "password" in str(exc):
+            message = page.gettext("register.password_hint", min=accounts.MIN_PASSWORD)
+        else:
+            message = page.gettext("error.bad_input", detail=str(exc))
+        return page.render(
+            "account/register.html", _register_context(email, message, done=False), 422
+        )
+    return page.render("account/register.html", _register_context("", None, done=True))
+
+
+@router.get("/subscription", name="page_subscription")
+def subscription(page: PageDep, login: RequiredLogin) -> Response:
+    """The logged-in reader's subscriptions and whether they are active now."""
+    language = page_language(page.request)
+    rows = []
+    for sub in accounts.subscriptions(page.session, login.user.id):
+        out = accounts_api.subscription_out(sub)
+        rows.append(
+            {
+                "publication": sub.publication.name,
+                "plan": sub.plan,
+                "valid_from": sub.valid_from,
+                "valid_from_text": format_date(sub.valid_from, language),
+                "valid_until": sub.valid_until,
+                "valid_until_text": format_date(sub.valid_until, language),
+                "active": out.active,
+            }
+        )
+    context = {"subscriptions": rows, "has_active": any(r["active"] for r in rows)}
+    return page.render("account/subscription.html", context)

@@ -1,0 +1,366 @@
+"""Editor pages: the review queue, the review page and its form actions, the live check.
+
+Every action goes through the same repository functions as the editor API (edit, approve with
+override, reject, regenerate, retract), so the audit log and the rules are the same. The live
+check is a small JSON endpoint running the faithfulness check on bullets being typed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from kurzum.errors import ConflictError, InputError
+from kurzum.models import Bullet, FaithfulnessReport, Summary
+from kurzum.pipeline import bullets_from_json, check_summary, editor_bullets
+from kurzum.storage import articles as repo
+from kurzum.storage import summaries
+from kurzum.storage.tables import SummaryVersion, User
+from kurzum.web.api.editor import core_article
+from kurzum.web.deps import DispatcherDep, EditorLogin, actor_of
+from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
+from kurzum.web.pages.history import history_entries
+from kurzum.web.pages.provenance import segment_blocks
+from kurzum.web.pages.reader import article_url, source_spans, split_lead
+from kurzum.web.pages.templating import NO_STORE, format_date, page_language
+
+router = APIRouter(prefix="/editor", route_class=PageRoute, include_in_schema=False)
+check_router = APIRouter(prefix="/editor", include_in_schema=False)
+
+SummaryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+STATES = ("draft", "published", "rejected", "retracted", "superseded")
+AGES = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+QUEUE_FETCH = 200  # rows read before the "to review" filter; enough for a newsroom's day
+
+
+def _warnings(version: SummaryVersion) -> int:
+    return len(version.faithfulness.get("issues", []))
+
+
+def _needs_review(version: SummaryVersion, reports: int) -> bool:
+    """Drafts, unreviewed published summaries, and anything readers reported."""
+    return (
+        reports > 0
+        or version.state == "draft"
+        or (version.state == "published" and not version.reviewed)
+    )
+
+
+@router.get("", name="page_editor_queue")
+def queue(
+    page: PageDep,
+    login: EditorLogin,
+    state: Annotated[Literal["", *STATES], Query()] = "",  # type: ignore[valid-type]
+    publication: Annotated[str, Query(max_length=64)] = "",
+    language: Annotated[Literal["", "de", "fr", "en"], Query()] = "",
+    age: Annotated[Literal["", "1d", "7d", "30d"], Query()] = "",
+) -> Response:
+    """Summaries to review: problems (warnings, reader reports) first, then newest first."""
+    lang = page_language(page.request)
+    items = summaries.queue(
+        page.session,
+        states=(state,) if state else ("draft", "published"),
+        publication=publication or None,
+        language=language or None,
+        max_age=AGES.get(age),
+        limit=QUEUE_FETCH,
+    )
+    if not state:
+        items += summaries.queue(
+            page.session,
+            reported_only=True,
+            publication=publication or None,
+            language=language or None,
+            max_age=AGES.get(age),
+            limit=QUEUE_FETCH,
+        )
+    seen: set[int] = set()
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        version = item.version
+        if version.id in seen or (not state and not _needs_review(version, item.open_reports)):
+            continue
+        seen.add(version.id)
+        rows.append(
+            {
+                "review_url": f"/editor/summaries/{version.id}",
+                "title": item.article.title or item.article.external_id,
+                "language": version.language,
+                "version": version.version,
+                "state": version.state,
+                "warnings": _warnings(version),
+                "reports": item.open_reports,
+                "stale": version.stale,
+                "publication": item.publication.name,
+                "created": version.created_at,
+                "created_text": format_date(version.created_at, lang),
+                "_problem": bool(_warnings(version) or item.open_reports),
+            }
+        )
+    rows.sort(key=lambda r: (r["_problem"], r["created"]), reverse=True)
+    context = {
+        "rows": rows,
+        "filters": {"state": state, "publication": publication, "language": language, "age": age},
+        "state_options": STATES,
+        "age_options": tuple(AGES),
+        "publications": [
+            {"slug": p.slug, "name": p.name} for p in repo.list_publications(page.session)
+        ],
+    }
+    return page.render("editor/queue.html", context)
+
+
+def _issue_text(page: Page, issue: dict[str, Any]) -> str:
+    _ = page.gettext
+    kind = _(f"editor.kind.{issue.get('kind', 'name')}")
+    return _("editor.review.warning", kind=kind, text=str(issue.get("text", "")))
+
+
+def _review(
+    page: Page, version: SummaryVersion, flash: str | None = None, status_code: int = 200
+) -> Response:
+    """The review page of one version."""
+    _ = page.gettext
+    lang = page_language(page.request)
+    article = version.article
+    core = core_article(article)
+    issues = list(version.faithfulness.get("issues", []))
+    bullets = [
+        {
+            "number": i + 1,
+            "text": str(b["text"]),
+            "warnings": [_issue_text(page, x) for x in issues if x.get("bullet") == i],
+        }
+        for i, b in enumerate(version.bullets)
+    ]
+    lead_segments, body_segments = split_lead(
+        article, segment_blocks(core.blocks, source_spans(version))
+    )
+    live = article.deleted_at is None and not version.stale
+    reviewed_by = _reviewer_name(page, version) if version.reviewed_at is not None else None
+    base = f"/editor/summaries/{version.id}"
+    context = {
+        "summary": {
+            "id": version.id,
+            "version": version.version,
+            "state": version.state,
+            "method": version.method,
+            "label": summaries.label(version) if version.state == "published" else None,
+            "reviewed": version.reviewed,
+            "reviewer": reviewed_by,
+            "reviewed_text": format_date(version.reviewed_at, lang),
+        },
+        "article": {
+            "title": article.title or article.external_id,
+            "language": article.language,
+            "reader_url": article_url(article.publication, article),
+        },
+        "lead_segments": lead_segments,
+        "body_segments": body_segments,
+        "bullets": bullets,
+        "has_warnings": bool(issues),
+        "checked": True,
+        "urls": {
+            name: f"{base}/{name}"
+            for name in ("save", "check", "approve", "reject", "regenerate", "retract")
+        },
+        "can": {
+            "approve": live
+            and (
+                version.state == "draft" or (version.state == "published" and not version.reviewed)
+            ),
+            "reject": live and version.state in ("draft", "published"),
+            "retract": version.state == "published",
+            "regenerate": article.deleted_at is None,
+        },
+        "reports": [
+            {
+                "number": r.bullet + 1,
+                "message": r.message,
+                "created": r.created_at,
+                "created_text": format_date(r.created_at, lang),
+            }
+            for r in summaries.open_reports(page.session, version.id)
+        ],
+        "history": history_entries(page.session, article.id, _, lang),
+        "flash": flash,
+        "flash_kind": "error" if status_code >= 400 else "ok",
+    }
+    return page.render("editor/review.html", context, status_code=status_code)
+
+
+def _reviewer_name(page: Page, version: SummaryVersion) -> str:
+    user = page.session.get(User, version.reviewer_id) if version.reviewer_id else None
+    return user.email if user is not None else page.gettext("editor.review.system")
+
+
+DONE = {
+    "saved": "editor.review.saved",
+    "approve": "audit.summary.approved",
+    "reject": "audit.summary.rejected",
+    "retract": "audit.summary.retracted",
+    "regenerate": "editor.review.regenerating",
+}
+
+
+@router.get("/summaries/{summary_id}", name="page_editor_review")
+def review(
+    summary_id: SummaryId,
+    page: PageDep,
+    login: EditorLogin,
+    done: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """Article with highlighted sources, editable bullets, decisions, reports and history."""
+    version = summaries.get_version(page.session, summary_id)
+    flash = None
+    if done in DONE:
+        text = page.gettext(DONE[done])
+        flash = (
+            text
+            if done in ("saved", "regenerate")
+            else page.gettext("editor.review.done", action=text)
+        )
+    return _review(page, version, flash)
+
+
+@router.post("/summaries/{summary_id}/save", name="page_editor_save")
+def save(
+    summary_id: SummaryId,
+    page: PageDep,
+    login: EditorLogin,
+    bullet: Annotated[list[str], Form(max_length=10)],
+) -> Response:
+    """The edited bullets become a new draft version (checked); show it with its warnings."""
+    version = summaries.get_version(page.session, summary_id)
+    texts = [t for t in bullet if t.strip()]
+    new = summaries.edit(
+        page.session, version, texts, core_article(version.article), actor_of(login)
+    )
+    page.session.commit()
+    return redirect(f"/editor/summaries/{new.id}?done=saved")
+
+
+@router.post("/summaries/{summary_id}/approve", name="page_editor_approve")
+def approve(
+    summary_id: SummaryId,
+    page: PageDep,
+    login: EditorLogin,
+    dispatcher: DispatcherDep,
+    override: Annotated[bool, Form()] = False,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Publish as reviewed; warnings need the override box and a reason (logged)."""
+    version = summaries.get_version(page.session, summary_id)
+    try:
+        transition = summaries.approve(
+            page.session, version, actor_of(login), override=override, reason=reason or None
+        )
+    except (ConflictError, InputError) as exc:
+        page.session.rollback()
+        version = summaries.get_version(page.session, summary_id)
+        return _review(page, version, page.gettext("error.conflict", detail=str(exc)), 409)
+    page.session.commit()
+    for delivery in transition.deliveries:
+        dispatcher.webhook(delivery.id)
+    return redirect(f"/editor/summaries/{version.id}?done=approve")
+
+
+@router.post("/summaries/{summary_id}/reject", name="page_editor_reject")
+def reject(
+    summary_id: SummaryId,
+    page: PageDep,
+    login: EditorLogin,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Readers stop seeing this version at once."""
+    version = summaries.get_version(page.session, summary_id)
+    summaries.reject(page.session, version, actor_of(login), reason)
+    page.session.commit()
+    return redirect(f"/editor/summaries/{version.id}?done=reject")
+
+
+@router.post("/summaries/{summary_id}/retract", name="page_editor_retract")
+def retract(
+    summary_id: SummaryId,
+    page: PageDep,
+    login: EditorLogin,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Take a published summary down; it stays in the history."""
+    version = summaries.get_version(page.session, summary_id)
+    summaries.retract(page.session, version, actor_of(login), reason)
+    page.session.commit()
+    return redirect(f"/editor/summaries/{version.id}?done=retract")
+
+
+@router.post("/summaries/{summary_id}/regenerate", name="page_editor_regenerate")
+def regenerate(
+    summary_id: SummaryId, page: PageDep, login: EditorLogin, dispatcher: DispatcherDep
+) -> Response:
+    """Queue a fresh machine summary of the article."""
+    version = summaries.get_version(page.session, summary_id)
+    article = summaries.regenerate(page.session, version.article, actor_of(login))
+    page.session.commit()
+    dispatcher.summarize(article.id, article.content_hash)
+    return redirect(f"/editor/summaries/{version.id}?done=regenerate")
+
+
+class CheckIn(BaseModel):
+    """Bullets being typed on the review page."""
+
+    model_config = {"extra": "forbid"}
+    bullets: Annotated[list[Annotated[str, Field(max_length=1000)]], Field(max_length=10)]
+
+
+class CheckIssue(BaseModel):
+    """One unsupported span, with the message the page shows."""
+
+    bullet: int
+    kind: str
+    text: str
+    message: str
+
+
+class CheckOut(BaseModel):
+    """The live check's answer."""
+
+    ok: bool
+    issues: list[CheckIssue]
+    ok_text: str
+
+
+def check_texts(
+    texts: list[str], previous: tuple[Bullet, ...], page: Page, version: SummaryVersion
+) -> CheckOut:
+    """Run the faithfulness check on the non-empty bullets; issue indexes refer to ``texts``."""
+    kept = [i for i, t in enumerate(texts) if t.strip()]
+    report = FaithfulnessReport()
+    if kept:
+        prior = tuple(previous[i] if i < len(previous) else Bullet("") for i in kept)
+        bullets = editor_bullets([texts[i] for i in kept], prior)
+        summary = Summary(bullets, core_article(version.article).language or "de", method="editor")
+        report = check_summary(summary, core_article(version.article))
+    issues = [
+        CheckIssue(
+            bullet=kept[issue.bullet],
+            kind=issue.kind,
+            text=issue.text,
+            message=_issue_text(page, {"kind": issue.kind, "text": issue.text}),
+        )
+        for issue in report.issues
+    ]
+    return CheckOut(ok=not issues, issues=issues, ok_text=page.gettext("editor.review.check_ok"))
+
+
+@check_router.post("/summaries/{summary_id}/check", name="page_editor_check")
+def check(
+    summary_id: SummaryId, data: CheckIn, page: PageDep, login: EditorLogin, response: Response
+) -> CheckOut:
+    """Faithfulness warnings for bullets being edited (nothing is stored)."""
+    response.headers.update(NO_STORE)
+    version = summaries.get_version(page.session, summary_id)
+    return check_texts(data.bullets, bullets_from_json(version.bullets), page, version)

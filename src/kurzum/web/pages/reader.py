@@ -1,0 +1,253 @@
+"""Reader pages: recent articles, the article page with its "Auf einen Blick" box, "Fehler melden".
+
+The paywall decision is the service's own (:func:`kurzum.web.auth.reader_entitled`, the same
+call the reader API makes). A reader who is not entitled to a premium article gets a page built
+without loading the summary at all: the notice instead of bullets and the paywall instead of the
+body (extractive bullets are article sentences, so the body would give them away).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Query
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from kurzum.errors import InputError
+from kurzum.models import Language
+from kurzum.storage import articles as repo
+from kurzum.storage import summaries
+from kurzum.storage.tables import Article, Publication, SummaryVersion
+from kurzum.web.api import reader as reader_api
+from kurzum.web.api.editor import core_article
+from kurzum.web.auth import reader_entitled
+from kurzum.web.pages.base import PageDep, PageRoute, redirect
+from kurzum.web.pages.jsonld import ArticleFacts, news_article
+from kurzum.web.pages.provenance import Segment, SourceSpan, segment_blocks, source_anchor
+from kurzum.web.pages.templating import format_date, page_language
+from kurzum.web.schemas import ErrorReportIn, ExternalId, Slug
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+INDEX_SIZE = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """One article in an index."""
+
+    title: str
+    lead: str | None
+    url: str
+    premium: bool
+    premium_label: str
+    publication_name: str
+    published: datetime | None
+    published_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BulletView:
+    """One bullet as the box shows it (1-based ``number``)."""
+
+    number: int
+    text: str
+    has_source: bool
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """The "Auf einen Blick" box: ``kind`` is bullets, notice, pending or none."""
+
+    kind: str
+    bullets: tuple[BulletView, ...] = ()
+    label: str | None = None
+    reviewed: bool = False
+    notice: str | None = None
+    summary_id: int | None = None
+    report_url: str | None = None
+
+
+def article_url(pub: Publication, article: Article) -> str:
+    """Path of an article page."""
+    return f"/p/{pub.slug}/{quote(article.external_id, safe='')}"
+
+
+def premium_label(pub: Publication) -> str:
+    """The publication's premium label ("Blick+"), "Premium" when none is set."""
+    return pub.premium_label or "Premium"
+
+
+def teaser(pub: Publication, article: Article, language: Language) -> Teaser:
+    """An index entry: public fields only."""
+    return Teaser(
+        title=article.title or article.external_id,
+        lead=article.lead,
+        url=article_url(pub, article),
+        premium=article.premium,
+        premium_label=premium_label(pub),
+        publication_name=pub.name,
+        published=article.published_at,
+        published_text=format_date(article.published_at, language),
+    )
+
+
+def source_spans(version: SummaryVersion) -> list[SourceSpan]:
+    """Every provenance span of a version's bullets."""
+    return [
+        SourceSpan(number, int(src["start"]), int(src["end"]))
+        for number, bullet in enumerate(version.bullets)
+        for src in bullet.get("sources", [])
+    ]
+
+
+def split_lead(article: Article, blocks: list[list[Segment]]) -> tuple[Any, list[list[Segment]]]:
+    """(lead segments or None, body segments): the lead is the first block when present."""
+    if article.lead:
+        return blocks[0], blocks[1:]
+    return None, blocks
+
+
+@router.get("/", name="page_index")
+def index(page: PageDep) -> Response:
+    """The newest articles of all publications."""
+    language = page_language(page.request)
+    pubs = repo.list_publications(page.session)
+    teasers = [
+        teaser(pub, article, language)
+        for pub in pubs
+        for article in repo.list_articles(page.session, pub, limit=INDEX_SIZE)
+    ]
+    teasers.sort(key=lambda t: t.published.timestamp() if t.published else 0.0, reverse=True)
+    return page.render(
+        "reader/index.html",
+        {"publication": None, "publications": _pub_links(pubs), "teasers": teasers[:INDEX_SIZE]},
+    )
+
+
+def _pub_links(pubs: list[Publication]) -> list[dict[str, str]]:
+    return [{"name": p.name, "slug": p.slug, "url": f"/p/{p.slug}"} for p in pubs]
+
+
+@router.get("/p/{publication}", name="page_publication")
+def publication_index(publication: Annotated[Slug, Path()], page: PageDep) -> Response:
+    """The newest articles of one publication, premium ones with its badge."""
+    language = page_language(page.request)
+    pub = repo.get_publication(page.session, publication)
+    articles = repo.list_articles(page.session, pub, limit=INDEX_SIZE)
+    return page.render(
+        "reader/index.html",
+        {
+            "publication": {"name": pub.name, "slug": pub.slug},
+            "publications": _pub_links(repo.list_publications(page.session)),
+            "teasers": [teaser(pub, a, language) for a in articles],
+        },
+    )
+
+
+def _box(
+    page: PageDep, pub: Publication, article: Article, entitled: bool
+) -> tuple[Box, SummaryVersion | None]:
+    if not entitled:
+        notice, _ = reader_api.notice_for(pub, article, page_language(page.request))
+        return Box("notice", notice=notice), None
+    served = summaries.served_summary(page.session, article)
+    if served is None:
+        return Box("pending" if article.status in ("pending", "failed") else "none"), None
+    bullets = tuple(
+        BulletView(
+            number=i + 1,
+            text=str(b["text"]),
+            has_source=bool(b.get("sources")),
+            anchor=source_anchor(i),
+        )
+        for i, b in enumerate(served.bullets)
+    )
+    box = Box(
+        "bullets",
+        bullets=bullets,
+        label=summaries.label(served),
+        reviewed=served.reviewed,
+        summary_id=served.id,
+        report_url=f"{article_url(pub, article)}/report",
+    )
+    return box, served
+
+
+@router.get("/p/{publication}/{external_id}", name="page_article")
+def article_page(
+    publication: Annotated[Slug, Path()],
+    external_id: Annotated[ExternalId, Path()],
+    page: PageDep,
+    reported: Annotated[bool, Query()] = False,
+) -> Response:
+    """The article with its summary box, under the paywall rule."""
+    language = page_language(page.request)
+    pub = repo.get_publication(page.session, publication)
+    article = repo.get_article(page.session, pub, external_id)
+    entitled = not article.premium or reader_entitled(page.request, page.session, page.login, pub)
+    box, served = _box(page, pub, article, entitled)
+    lead_segments: Any = [Segment(article.lead)] if article.lead else None
+    body_segments: list[list[Segment]] | None = None
+    if entitled:
+        core = core_article(article)
+        spans = source_spans(served) if served is not None else []
+        lead_segments, body_segments = split_lead(article, segment_blocks(core.blocks, spans))
+    url = str(page.request.url.replace(query=None, fragment=None))
+    facts = ArticleFacts(
+        headline=article.title or article.external_id,
+        description=article.lead,
+        url=article.url or url,
+        language=article.language,
+        premium=article.premium,
+        publisher=pub.name,
+        published=article.published_at,
+        modified=article.updated_at,
+    )
+    path = article_url(pub, article)
+    context = {
+        "article": {
+            "title": article.title or article.external_id,
+            "lead": article.lead,
+            "language": article.language,
+            "premium": article.premium,
+            "premium_label": premium_label(pub),
+            "publication_name": pub.name,
+            "publication_url": f"/p/{pub.slug}",
+            "published": article.published_at,
+            "published_text": format_date(article.published_at, language),
+            "canonical": article.url or url,
+        },
+        "box": box,
+        "lead_segments": lead_segments,
+        "body_segments": body_segments,
+        "jsonld": news_article(facts),
+        "login_url": f"/account/login?next={quote(path, safe='/')}",
+        "reported": reported,
+    }
+    return page.render("reader/article.html", context)
+
+
+@router.post("/p/{publication}/{external_id}/report", name="page_report_error")
+async def report_error(
+    publication: Annotated[Slug, Path()],
+    external_id: Annotated[ExternalId, Path()],
+    summary_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    bullet: Annotated[int, Form()],
+    page: PageDep,
+    message: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """File a "Fehler melden" through the reader API's own checks, then back to the article."""
+    await page.check_anonymous_form()
+    try:
+        data = ErrorReportIn(bullet=bullet, message=message)
+    except ValidationError as exc:
+        raise InputError("bullet or message is invalid") from exc
+    reader_api.report_error(summary_id, data, page.request, Response(), page.session, page.login)
+    pub = repo.get_publication(page.session, publication)
+    article = repo.get_article(page.session, pub, external_id)
+    return redirect(f"{article_url(pub, article)}?reported=1#kz-box")

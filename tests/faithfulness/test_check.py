@@ -1,0 +1,150 @@
+"""check(): unsupported numbers, dates and names are listed; core summaries always pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kurzum.core import SummaryOptions, summarize
+from kurzum.faithfulness import check
+from kurzum.faithfulness.numbers import number_values
+from kurzum.models import Article, Bullet, Language, Summary
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "core" / "articles.json"
+
+ARTICLE = Article(
+    title="Nordkorea liefert Munition",
+    lead=None,
+    paragraphs=(
+        "Seit 2022 sollen 11'000 Schiffscontainer voller Munition nordkoreanische Häfen "
+        "verlassen haben. Die Beziehung Russlands und Nordkoreas ist eng.",
+        "Als Grosskaliber gelten Waffen ab 9,53 Millimeter. Am 3. Oktober dementierte "
+        "Kremlsprecher Dmitri Peskow (56) die Berichte.",
+    ),
+    language="de",
+)
+
+
+def _summary(*texts: str, language: Language = "de") -> Summary:
+    return Summary(bullets=tuple(Bullet(t) for t in texts), language=language)
+
+
+def test_supported_spans_pass_with_normalisation_and_inflection() -> None:
+    summary = _summary(
+        "Nordkorea schickte 11 000 Container nach Russland.",
+        "Seit 2022 gelten Waffen ab 9.53 Millimeter als Grosskaliber.",
+        "Am 3. Oktober dementierte der Kreml die Berichte über Nordkoreas Häfen.",
+        "Peskow (56) sprach über Russlands Munition.",
+    )
+    report = check(summary, ARTICLE)
+    assert report.ok, report.issues
+    assert report.checked == 4
+
+
+def test_unsupported_numbers_dates_and_names_are_listed_with_offsets() -> None:
+    text = "Laut Putin kamen am 4. Oktober 12'500 Container und Peskow (57) nach Moskau."
+    report = check(_summary("Nordkorea liefert Munition.", text), ARTICLE)
+    found = {(i.kind, i.text) for i in report.issues}
+    assert found == {
+        ("name", "Putin"),
+        ("date", "4. Oktober"),
+        ("number", "12'500"),
+        ("number", "57"),
+        ("name", "Moskau"),
+    }
+    for issue in report.issues:
+        assert issue.bullet == 1
+        assert text[issue.start : issue.end] == issue.text
+    assert not report.ok
+
+
+def test_sentence_initial_words_are_not_names() -> None:
+    report = check(_summary("Trotzdem liefert Nordkorea Munition."), ARTICLE)
+    assert report.ok
+
+
+def test_english_and_french_names() -> None:
+    article = Article(
+        title=None,
+        lead=None,
+        paragraphs=("Mayor Linda Park said the work would cost $1.5 million in 2025.",),
+        language="en",
+    )
+    ok = check(_summary("Linda Park's plan costs $1.5 million.", language="en"), article)
+    assert ok.ok, ok.issues
+    bad = check(_summary("Mayor John Park said it costs $2 million.", language="en"), article)
+    assert {(i.kind, i.text) for i in bad.issues} == {("name", "John"), ("number", "2")}
+    fr = Article(
+        title=None, lead=None, paragraphs=("Les Suisses ont voté le 3 mars 2024.",),
+        language="fr",
+    )
+    assert check(_summary("Selon la Suisse, on a voté le 3 mars 2024.", language="fr"), fr).ok
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("11'000", "11000"), ("11’000", "11000"), ("11 000", "11000"), ("11000", "11000"),
+     ("9,53", "9.53"), ("9.53", "9.53"), ("2,50", "2.5"), ("1.250.000", "1250000"),
+     ("1,250,000.5", "1250000.5"), ("1.250,5", "1250.5")],
+)
+def test_number_normalisation(raw: str, value: str) -> None:
+    assert value in number_values(raw)
+
+
+def test_every_fixture_summary_passes() -> None:
+    for record in json.loads(FIXTURES.read_text(encoding="utf-8")):
+        article = Article(
+            title=record["title"],
+            lead=record["lead"],
+            paragraphs=tuple(record["paragraphs"]),
+            language=record["language"],
+        )
+        for bullets in (1, 3, 5):
+            for max_chars in (60, 160):
+                summary = summarize(article, SummaryOptions(bullets=bullets, max_chars=max_chars))
+                report = check(summary, article)
+                assert report.ok, (record["id"], report.issues)
+
+
+_WORDS = st.sampled_from(
+    ["der", "Bund", "zahlt", "für", "die", "Grösse", "Strasse", "neue", "Zürich", "Peskow",
+     "Müller", "(56)", "11'000", "9,53", "2,5", "Mio.", "Fr.", "am", "3.", "Oktober", "z.", "B.",
+     "«Foreign", "Policy»", "Kim", "Jong", "Un", "(40)", "Häuser", "und", "sagte", "sie", "dass",
+     "Russlands", "Nordkorea", "KN-23-Raketen", "2024", "Dr.", "Nr.", "ca.", "sowie", "Genève",
+     "Mme", "M.", "Dupont", "€", "12", "1.5", "—", "–", "die", "welche", ",", "(l.)", "Er", "Das"]
+)
+_SENTENCE = st.lists(_WORDS, min_size=3, max_size=30).map(
+    lambda words: (words[0][:1].upper() + words[0][1:] + " " + " ".join(words[1:])).replace(
+        " ,", ","
+    ) + "."
+)
+_PARAGRAPH = st.lists(_SENTENCE, min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    paragraphs=st.lists(_PARAGRAPH, min_size=1, max_size=6),
+    lead=st.none() | _PARAGRAPH,
+    title=st.none() | _SENTENCE,
+    language=st.sampled_from(["de", "fr", "en"]),
+    bullets=st.integers(1, 5),
+    max_chars=st.integers(40, 200),
+)
+def test_core_summaries_always_pass(
+    paragraphs: list[str],
+    lead: str | None,
+    title: str | None,
+    language: Language,
+    bullets: int,
+    max_chars: int,
+) -> None:
+    article = Article(title=title, lead=lead, paragraphs=tuple(paragraphs), language=language)
+    summary = summarize(article, SummaryOptions(bullets=bullets, max_chars=max_chars))
+    assert len(summary.bullets) <= bullets
+    assert all(len(b.text) <= max_chars for b in summary.bullets)
+    report = check(summary, article)
+    assert report.ok, report.issues
