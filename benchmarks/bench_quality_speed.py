@@ -72,7 +72,7 @@ class _PunktSentences:
 
 def _sumy_tokenizer(language: Language) -> Any:
     """A sumy Tokenizer that never touches NLTK's data directory."""
-    from nltk.tokenize.destructive import NLTKWordTokenizer
+    from nltk.tokenize.destructive import NLTKWordTokenizer  # type: ignore[import-untyped]
     from sumy.nlp.tokenizers import Tokenizer
 
     class OfflineTokenizer(Tokenizer):  # type: ignore[misc]
@@ -126,7 +126,7 @@ def make_newspaper() -> System:
         language: Language = article.language or "de"
         if language not in stopwords:
             stopwords[language] = StopWords(language)
-        nlp.split_sentences._tokenizer = _punkt(language)  # type: ignore[attr-defined]
+        nlp.split_sentences._tokenizer = _punkt(language)
         text = article.text
         title = article.title or (lead_n(article, 1) or [""])[0]
         return list(nlp.summarize(title, text, stopwords[language], max_sents=SENTENCES))
@@ -234,6 +234,13 @@ def batch_peak_memory(files: list[Path]) -> dict[str, float]:
 
 # --- report ---------------------------------------------------------------------------------
 
+LEGEND = (
+    "ROUGE F1 ×100 (umlaut-keeping tokens, Snowball stems, ROUGE-L = Lsum); `chars` is the mean "
+    "summary length, `ref chars` the references'; `faithful` the share passing "
+    "`kurzum.faithfulness.check`; `format` the share with ≤3 bullets of ≤160 characters. "
+    "Reproduce: `make bench`."
+)
+
 
 def markdown(
     rows: list[Row], speed: list[Timing], memory: dict[str, float], meta: dict[str, Any]
@@ -251,12 +258,9 @@ def markdown(
         "\n\n".join(
             [
                 "# kurzum vs. baselines on the dev data",
-                f"{meta['articles']} articles from {meta['files']} files of `../shared/data/dev`, "
-                f"{meta['date']}, Python {meta['python']}, {meta['cpus']} CPUs ({meta['machine']}). "
-                "ROUGE F1 ×100 (umlaut-keeping tokens, Snowball stems, ROUGE-L = Lsum); `chars` is "
-                "the mean summary length, `ref chars` the references'; `faithful` the share passing "
-                "`kurzum.faithfulness.check`; `format` the share with ≤3 bullets of ≤160 characters. "
-                "Reproduce: `make bench`.",
+                f"{meta['articles']} articles from {meta['files']} files of "
+                f"`../shared/data/dev`, {meta['date']}, Python {meta['python']}, "
+                f"{meta['cpus']} CPUs ({meta['machine']}). {LEGEND}",
                 "## Per language",
                 markdown_table(rows, "language"),
                 "## Overall",

@@ -189,8 +189,11 @@ class Builder:
             "name": "Blick",
             "language": "de",
             "premium_label": "Blick+",
-            "notices": {"de": NOTICE_DE, "fr": "Le résumé est réservé aux abonnés.",
-                        "en": "The summary is reserved for subscribers."},
+            "notices": {
+                "de": NOTICE_DE,
+                "fr": "Le résumé est réservé aux abonnés.",
+                "en": "The summary is reserved for subscribers.",
+            },
         }
         pub = repo.create_publication(self.session, slug=slug, **(defaults | kw))
         self.session.commit()

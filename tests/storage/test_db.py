@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
@@ -13,8 +14,6 @@ from sqlalchemy.orm import Session
 from kurzum.errors import ConfigError
 from kurzum.storage.db import make_engine, upgrade
 from kurzum.storage.tables import Base, User
-
-import pytest
 
 
 def test_migrations_match_the_tables_and_are_idempotent(engine: Engine) -> None:

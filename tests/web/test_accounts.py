@@ -9,7 +9,9 @@ from kurzum.web.auth import CSRF_COOKIE, SESSION_COOKIE
 from .conftest import World
 
 
-def test_registration_answer_does_not_reveal_existing_accounts(world: World, make_client: Any) -> None:
+def test_registration_answer_does_not_reveal_existing_accounts(
+    world: World, make_client: Any
+) -> None:
     client = make_client()
     new = client.post(
         "/api/v1/auth/register", json={"email": "neu@example.org", "password": "lang genug 123"}
@@ -20,7 +22,9 @@ def test_registration_answer_does_not_reveal_existing_accounts(world: World, mak
     assert new.status_code == taken.status_code == 202
     assert new.json() == taken.json()
     assert SESSION_COOKIE not in new.cookies and SESSION_COOKIE not in taken.cookies
-    ok = client.post("/api/v1/auth/login", json={"email": "neu@example.org", "password": "lang genug 123"})
+    ok = client.post(
+        "/api/v1/auth/login", json={"email": "neu@example.org", "password": "lang genug 123"}
+    )
     assert ok.status_code == 200
     # the existing account's password was not changed by the second registration
     hijack = make_client().post(
@@ -31,13 +35,19 @@ def test_registration_answer_does_not_reveal_existing_accounts(world: World, mak
 
 def test_registration_validates_input(world: World, make_client: Any) -> None:
     client = make_client()
-    short = client.post("/api/v1/auth/register", json={"email": "a@example.org", "password": "kurz"})
+    short = client.post(
+        "/api/v1/auth/register", json={"email": "a@example.org", "password": "kurz"}
+    )
     assert short.status_code == 422
-    bad = client.post("/api/v1/auth/register", json={"email": "kein-mail", "password": "lang genug 123"})
+    bad = client.post(
+        "/api/v1/auth/register", json={"email": "kein-mail", "password": "lang genug 123"}
+    )
     assert bad.status_code == 422
 
 
-def test_login_sets_hardened_cookies_and_me_works(world: World, make_client: Any, login: Any) -> None:
+def test_login_sets_hardened_cookies_and_me_works(
+    world: World, make_client: Any, login: Any
+) -> None:
     client = make_client()
     response = client.post(
         "/api/v1/auth/login", json={"email": "sub@example.org", "password": "correct horse battery"}
@@ -60,10 +70,16 @@ def test_secure_flag_is_on_by_default(settings: Any) -> None:
     assert Settings().cookie_secure is True
 
 
-def test_wrong_password_and_unknown_email_get_the_same_answer(world: World, make_client: Any) -> None:
+def test_wrong_password_and_unknown_email_get_the_same_answer(
+    world: World, make_client: Any
+) -> None:
     client = make_client()
-    wrong = client.post("/api/v1/auth/login", json={"email": "sub@example.org", "password": "falsch falsch"})
-    unknown = client.post("/api/v1/auth/login", json={"email": "nobody@example.org", "password": "falsch falsch"})
+    wrong = client.post(
+        "/api/v1/auth/login", json={"email": "sub@example.org", "password": "falsch falsch"}
+    )
+    unknown = client.post(
+        "/api/v1/auth/login", json={"email": "nobody@example.org", "password": "falsch falsch"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
 
@@ -71,7 +87,9 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(world: World, make
 def test_login_is_throttled_even_with_the_right_password(world: World, make_client: Any) -> None:
     client = make_client()
     for _ in range(5):
-        r = client.post("/api/v1/auth/login", json={"email": "sub@example.org", "password": "x" * 12})
+        r = client.post(
+            "/api/v1/auth/login", json={"email": "sub@example.org", "password": "x" * 12}
+        )
         assert r.status_code == 401
     blocked = client.post(
         "/api/v1/auth/login", json={"email": "sub@example.org", "password": "correct horse battery"}
@@ -81,7 +99,9 @@ def test_login_is_throttled_even_with_the_right_password(world: World, make_clie
     # unknown accounts are throttled the same way (no enumeration through the throttle)
     for _ in range(5):
         client.post("/api/v1/auth/login", json={"email": "ghost@example.org", "password": "x" * 12})
-    ghost = client.post("/api/v1/auth/login", json={"email": "ghost@example.org", "password": "x" * 12})
+    ghost = client.post(
+        "/api/v1/auth/login", json={"email": "ghost@example.org", "password": "x" * 12}
+    )
     assert ghost.status_code == 429
 
 
@@ -104,34 +124,48 @@ def test_admin_manages_publications_keys_users_and_subscriptions(
     csrf = {"X-CSRF-Token": login(client, "admin@example.org")}
     created = client.post(
         "/api/v1/admin/publications",
-        json={"slug": "lematin", "name": "Le Matin", "language": "fr", "premium_label": "Le Matin+",
-              "notices": {"fr": "Réservé aux abonnés."}, "webhook_secret": "s" * 20},
+        json={
+            "slug": "lematin",
+            "name": "Le Matin",
+            "language": "fr",
+            "premium_label": "Le Matin+",
+            "notices": {"fr": "Réservé aux abonnés."},
+            "webhook_secret": "s" * 20,
+        },
         headers=csrf,
     )
     assert created.status_code == 201, created.text
     assert "webhook_secret" not in created.json()
-    dup = client.post("/api/v1/admin/publications", json={"slug": "lematin", "name": "X", "language": "fr"}, headers=csrf)
+    dup = client.post(
+        "/api/v1/admin/publications",
+        json={"slug": "lematin", "name": "X", "language": "fr"},
+        headers=csrf,
+    )
     assert dup.status_code == 409
     key = client.post("/api/v1/admin/publications/lematin/api-keys", json={}, headers=csrf).json()
     assert key["key"].startswith("kz_")
     put = client.put(
-        "/api/v1/publisher/articles/x1", json={"body": "Un texte. Deux phrases."},
+        "/api/v1/publisher/articles/x1",
+        json={"body": "Un texte. Deux phrases."},
         headers={"Authorization": f"Bearer {key['key']}"},
     )
     assert put.status_code == 201 and put.json()["language"] == "fr"
     user = client.post(
-        "/api/v1/admin/users", json={"email": "abonne@example.org", "password": "mot de passe 1"},
+        "/api/v1/admin/users",
+        json={"email": "abonne@example.org", "password": "mot de passe 1"},
         headers=csrf,
     ).json()
     sub = client.post(
-        f"/api/v1/admin/users/{user['id']}/subscriptions", json={"publication": "lematin"},
+        f"/api/v1/admin/users/{user['id']}/subscriptions",
+        json={"publication": "lematin"},
         headers=csrf,
     )
     assert sub.status_code == 201 and sub.json()["active"] is True
     ended = client.delete(f"/api/v1/admin/subscriptions/{sub.json()['id']}", headers=csrf)
     assert ended.json()["active"] is False
     patched = client.patch(
-        "/api/v1/admin/publications/lematin", json={"review_policy": "review-before-publish"},
+        "/api/v1/admin/publications/lematin",
+        json={"review_policy": "review-before-publish"},
         headers=csrf,
     )
     assert patched.json()["review_policy"] == "review-before-publish"

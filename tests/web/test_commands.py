@@ -32,14 +32,24 @@ def run(*args: str) -> Any:
 
 def test_db_upgrade_and_user_commands(cli_env: Engine, db: Session) -> None:
     assert run("db", "upgrade").exit_code == 0
-    assert run("publications", "add", "blick", "--name", "Blick", "--premium-label", "Blick+").exit_code == 0
+    assert (
+        run(
+            "publications", "add", "blick", "--name", "Blick", "--premium-label", "Blick+"
+        ).exit_code
+        == 0
+    )
     key = run("publications", "key", "blick")
     assert key.exit_code == 0 and key.output.startswith("kz_")
-    added = run("users", "add", "cli@example.org", "--role", "editor", "--password", "ein langes passwort")
+    added = run(
+        "users", "add", "cli@example.org", "--role", "editor", "--password", "ein langes passwort"
+    )
     assert added.exit_code == 0, added.output
     duplicate = run("users", "add", "cli@example.org", "--password", "ein langes passwort")
     assert duplicate.exit_code == 2 and "exists" in duplicate.output
-    assert run("users", "subscribe", "cli@example.org", "blick", "--until", "2999-01-01").exit_code == 0
+    assert (
+        run("users", "subscribe", "cli@example.org", "blick", "--until", "2999-01-01").exit_code
+        == 0
+    )
     listing = run("users", "list")
     assert "cli@example.org" in listing.output and "blick" in listing.output
     user = accounts.find_user(db, "cli@example.org")

@@ -12,7 +12,9 @@ from .conftest import World
 READER = "/api/v1/reader/publications/blick/articles/{}/summary"
 
 
-def editor(make_client: Any, login: Any, email: str = "editor@example.org") -> tuple[TestClient, dict[str, str]]:
+def editor(
+    make_client: Any, login: Any, email: str = "editor@example.org"
+) -> tuple[TestClient, dict[str, str]]:
     client = make_client()
     csrf = login(client, email)
     return client, {"X-CSRF-Token": csrf}
@@ -26,7 +28,10 @@ def test_editor_api_needs_an_editor_session(world: World, make_client: Any, logi
     reader = make_client()
     login(reader, "sub@example.org")
     for client, code in ((anon, 401), (reader, 403)):
-        for path in ("/api/v1/editor/queue?state=published", f"/api/v1/editor/summaries/{summary_id}"):
+        for path in (
+            "/api/v1/editor/queue?state=published",
+            f"/api/v1/editor/summaries/{summary_id}",
+        ):
             response = client.get(path)
             assert response.status_code == code
             assert all(b not in response.text for b in bullets)
@@ -42,7 +47,10 @@ def test_edit_warns_about_an_invented_number_and_approval_needs_override(
     sid = status["summary"]["id"]
     texts = [b["text"] for b in status["summary"]["bullets"]]
     edited = ["Das Gesetz kostet 999 Millionen Franken.", *texts[1:]]
-    assert client.put(f"/api/v1/editor/summaries/{sid}/bullets", json={"bullets": edited}).status_code == 403
+    assert (
+        client.put(f"/api/v1/editor/summaries/{sid}/bullets", json={"bullets": edited}).status_code
+        == 403
+    )
     response = client.put(
         f"/api/v1/editor/summaries/{sid}/bullets", json={"bullets": edited}, headers=csrf
     )
@@ -65,7 +73,9 @@ def test_edit_warns_about_an_invented_number_and_approval_needs_override(
     assert all(e["actor"] for e in history)
 
 
-def test_fix_and_approve_changes_the_readers_label(world: World, make_client: Any, login: Any) -> None:
+def test_fix_and_approve_changes_the_readers_label(
+    world: World, make_client: Any, login: Any
+) -> None:
     status = world.summarized("f1", premium=False)
     client, csrf = editor(make_client, login)
     sid = status["summary"]["id"]
@@ -78,7 +88,9 @@ def test_fix_and_approve_changes_the_readers_label(world: World, make_client: An
     assert edited["faithfulness"]["ok"] is True
     # the draft is not served: readers still see the machine version
     assert anon.get(READER.format("f1")).json()["summary_id"] == sid
-    response = client.post(f"/api/v1/editor/summaries/{edited['id']}/approve", json={}, headers=csrf)
+    response = client.post(
+        f"/api/v1/editor/summaries/{edited['id']}/approve", json={}, headers=csrf
+    )
     assert response.status_code == 200
     served = anon.get(READER.format("f1")).json()
     assert served["summary_id"] == edited["id"]
@@ -102,7 +114,9 @@ def test_review_before_publish_holds_drafts_until_approved(
     assert client.get("/api/v1/editor/queue", params={"publication": "other"}).json() == []
     assert client.get("/api/v1/editor/queue", params={"language": "fr"}).json() == []
     assert len(client.get("/api/v1/editor/queue", params={"max_age_hours": 1}).json()) == 1
-    client.post(f"/api/v1/editor/summaries/{status['summary']['id']}/approve", json={}, headers=csrf)
+    client.post(
+        f"/api/v1/editor/summaries/{status['summary']['id']}/approve", json={}, headers=csrf
+    )
     served = sub.get(READER.format("p1")).json()
     assert served["status"] == "available"
     assert served["reviewed"] is True
@@ -112,10 +126,18 @@ def test_reject_and_retract_stop_serving(world: World, make_client: Any, login: 
     client, csrf = editor(make_client, login)
     anon = make_client()
     s1 = world.summarized("f1", premium=False)["summary"]["id"]
-    assert client.post(f"/api/v1/editor/summaries/{s1}/reject", json={"reason": "schlecht"}, headers=csrf).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/editor/summaries/{s1}/reject", json={"reason": "schlecht"}, headers=csrf
+        ).status_code
+        == 200
+    )
     assert anon.get(READER.format("f1")).json()["status"] == "unavailable"
     s2 = world.summarized("f2", premium=False)["summary"]["id"]
-    assert client.post(f"/api/v1/editor/summaries/{s2}/retract", json={}, headers=csrf).status_code == 200
+    assert (
+        client.post(f"/api/v1/editor/summaries/{s2}/retract", json={}, headers=csrf).status_code
+        == 200
+    )
     assert anon.get(READER.format("f2")).json()["status"] == "unavailable"
     again = client.post(f"/api/v1/editor/summaries/{s2}/retract", json={}, headers=csrf)
     assert again.status_code == 409
@@ -131,5 +153,7 @@ def test_regenerate_makes_a_new_version(world: World, make_client: Any, login: A
     status = world.client.get("/api/v1/publisher/articles/f1", headers=world.auth()).json()
     assert status["summary"]["version"] == 2
     assert status["served_summary_id"] == status["summary"]["id"]
-    versions = client.get(f"/api/v1/editor/articles/{response.json()['article_id']}/versions").json()
+    versions = client.get(
+        f"/api/v1/editor/articles/{response.json()['article_id']}/versions"
+    ).json()
     assert [v["state"] for v in versions] == ["published", "superseded"]

@@ -50,7 +50,8 @@ def test_summary_is_made_in_the_background_once(world: World) -> None:
 
 def test_html_body_is_converted_through_ingestion(world: World) -> None:
     response = world.client.put(
-        "/api/v1/publisher/articles/html-1", json={"html": HTML, "premium": False},
+        "/api/v1/publisher/articles/html-1",
+        json={"html": HTML, "premium": False},
         headers=world.auth(),
     )
     assert response.status_code == 201, response.text
@@ -72,9 +73,17 @@ def test_changed_body_creates_a_new_version(world: World) -> None:
 
 def test_delete_hides_the_article_and_put_restores_it(world: World) -> None:
     world.summarized("a-1")
-    assert world.client.delete("/api/v1/publisher/articles/a-1", headers=world.auth()).status_code == 204
-    assert world.client.get("/api/v1/publisher/articles/a-1", headers=world.auth()).status_code == 404
-    assert world.client.delete("/api/v1/publisher/articles/a-1", headers=world.auth()).status_code == 404
+    assert (
+        world.client.delete("/api/v1/publisher/articles/a-1", headers=world.auth()).status_code
+        == 204
+    )
+    assert (
+        world.client.get("/api/v1/publisher/articles/a-1", headers=world.auth()).status_code == 404
+    )
+    assert (
+        world.client.delete("/api/v1/publisher/articles/a-1", headers=world.auth()).status_code
+        == 404
+    )
     restored = world.summarized("a-1")
     assert restored["served_summary_id"] is not None
 
@@ -113,7 +122,11 @@ def test_bulk_jsonl_reports_each_line(world: World) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert [(r["line"], r["result"]) for r in body["lines"]] == [
-        (1, "created"), (2, "error"), (3, "error"), (5, "created"), (6, "unchanged"),
+        (1, "created"),
+        (2, "error"),
+        (3, "error"),
+        (5, "created"),
+        (6, "unchanged"),
     ]
     assert "extra" in body["lines"][2]["error"]
     assert body["accepted"] == 3 and body["errors"] == 2

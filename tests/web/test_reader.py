@@ -164,7 +164,10 @@ def test_changed_body_makes_summary_stale_until_the_new_one(world: World, make_c
 
 def test_deleted_article_is_gone_for_readers(world: World, make_client: Any) -> None:
     world.summarized("f1", premium=False)
-    assert world.client.delete("/api/v1/publisher/articles/f1", headers=world.auth()).status_code == 204
+    assert (
+        world.client.delete("/api/v1/publisher/articles/f1", headers=world.auth()).status_code
+        == 204
+    )
     anon = make_client()
     response = anon.get(URL.format("f1"))
     assert response.status_code == 404
@@ -219,7 +222,9 @@ def test_non_entitled_reader_cannot_report_or_probe_premium_summaries(
     path = f"/api/v1/reader/summaries/{status['served_summary_id']}/reports"
     response = anon.post(path, json={"bullet": 0, "message": "x"})
     assert response.status_code == 404
-    assert anon.post("/api/v1/reader/summaries/999999/reports", json={"bullet": 0}).status_code == 404
+    assert (
+        anon.post("/api/v1/reader/summaries/999999/reports", json={"bullet": 0}).status_code == 404
+    )
 
 
 # -- publisher JWT ----------------------------------------------------------------------

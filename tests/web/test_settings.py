@@ -10,7 +10,9 @@ from kurzum.errors import ConfigError
 from kurzum.settings import Settings, get_settings
 
 
-def test_environment_overrides_the_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_the_toml_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "kurzum.toml"
     config.write_text('port = 9000\nhost = "0.0.0.0"\nsession_days = 7\n', encoding="utf-8")
     monkeypatch.setenv("KURZUM_CONFIG", str(config))

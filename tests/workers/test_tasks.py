@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -88,7 +88,10 @@ def test_outdated_and_gone_jobs_do_nothing(
 ) -> None:
     pub = build.publication()
     article = add_article(db, pub)
-    assert tasks.summarize_article(session_factory, article.id, "0" * 64, settings).outcome == "outdated"
+    assert (
+        tasks.summarize_article(session_factory, article.id, "0" * 64, settings).outcome
+        == "outdated"
+    )
     assert tasks.summarize_article(session_factory, 999_999, "0" * 64, settings).outcome == "gone"
     assert count_versions(db, article.id) == 0
 
@@ -118,7 +121,10 @@ def test_failure_is_stored_retried_and_never_loses_the_article(
     audit = db.scalars(select(AuditEvent.action).where(AuditEvent.article_id == article.id)).all()
     assert audit.count("summary.failed") == 2
     monkeypatch.undo()
-    assert tasks.summarize_article(session_factory, article.id, article.content_hash, strict).outcome == "created"
+    assert (
+        tasks.summarize_article(session_factory, article.id, article.content_hash, strict).outcome
+        == "created"
+    )
     db.refresh(article)
     assert article.status == "ready" and article.error is None
 
@@ -128,7 +134,9 @@ def test_reconcile_finds_missing_summaries(
 ) -> None:
     pub = build.publication()
     a1 = add_article(db, pub, "a1")
-    a2 = add_article(db, pub, "a2", text_from_plain("Zwei", None, "Ein anderer Text. Mit zwei Sätzen."))
+    a2 = add_article(
+        db, pub, "a2", text_from_plain("Zwei", None, "Ein anderer Text. Mit zwei Sätzen.")
+    )
     worker = InProcessWorker(session_factory, settings)  # nothing was enqueued: a lost message
     found = reconcile(session_factory, worker)
     assert found.articles == 2
@@ -161,7 +169,7 @@ def test_worker_thread_summarizes_in_the_background(
 class Recorder(BaseHTTPRequestHandler):
     """Answers 500 to the first call, then 200; records every request."""
 
-    calls: list[tuple[dict[str, str], bytes]] = []
+    calls: ClassVar[list[tuple[dict[str, str], bytes]]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -194,7 +202,11 @@ def test_publish_webhook_is_signed_and_retried(
     worker = InProcessWorker(session_factory, settings)
     worker.drain()  # summarizes, publishes, first delivery fails with 500
     delivery = db.scalars(select(WebhookDelivery)).one()
-    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_error == "HTTP 500"
+    assert (
+        delivery.status == "pending"
+        and delivery.attempts == 1
+        and delivery.last_error == "HTTP 500"
+    )
     worker.drain()  # retry (backoff 0 s in tests) succeeds
     db.refresh(delivery)
     assert delivery.status == "delivered" and delivery.attempts == 2

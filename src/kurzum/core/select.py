@@ -1,64 +1,40 @@
-"""Choosing the bullets: best-scored sentences that stand alone, fit, and do not repeat.
+"""Choosing the bullets: greedy coverage of the article's concepts per character.
 
-Greedy by score, with a length prior (short, dense sentences win ties against long ones), a
-redundancy filter on content stems, and the standing-alone rule: a sentence that opens with a
-back-reference ("Er sagte …", "Diese wurden …") is only taken when the sentence before it is
-already a bullet, so the two appear as consecutive bullets.
+Each round takes the usable sentence whose not-yet-covered concept weight, per character of
+its (possibly shortened) bullet, boosted for early sentences and damped for quotes, is the
+highest. A sentence that opens with a back-reference ("Er sagte …", "Diese wurden …") is only
+eligible once the sentence before it is a bullet, so the two stand next to each other, and a
+near-duplicate of a chosen bullet is never eligible. Bullets are returned in article order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kurzum.core.features import SentenceInfo
+from kurzum.core.features import SentenceInfo, content_stems
+from kurzum.core.rank import Calibration
 from kurzum.core.shorten import Shortened, shorten
 from kurzum.models import Language
 
-__all__ = ["PARAMS", "Choice", "SelectionParams", "select"]
-
-
-@dataclass(frozen=True, slots=True)
-class SelectionParams:
-    """Constants of the selection; see ``rank.py`` for how they were calibrated.
-
-    ``soft_chars``: a bullet longer than this is shortened when it faithfully can be, and
-    scores ``length_penalty`` less per 100 characters beyond it. ``redundancy``: a sentence
-    sharing more than this share of its content stems with a chosen bullet is a repeat.
-    """
-
-    soft_chars: int = 110
-    length_penalty: float = 0.3
-    redundancy: float = 0.5
-
-
-# Per language, calibrated with the weights of rank.py (see there).
-PARAMS: dict[Language, SelectionParams] = {
-    "de": SelectionParams(90, 0.3, 0.4),
-    "fr": SelectionParams(90, 0.3, 0.5),
-    "en": SelectionParams(90, 0.3, 0.4),
-}
+__all__ = ["Choice", "candidates", "select"]
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A chosen sentence and the (possibly shortened) text of its bullet."""
+    """A candidate sentence, the text of its bullet and the concepts that text covers."""
 
     info: SentenceInfo
     short: Shortened
+    stems: frozenset[str]
 
 
-def select(
-    infos: list[SentenceInfo],
-    scores: list[float],
-    count: int,
-    max_chars: int,
-    language: Language,
-    params: SelectionParams = SelectionParams(),
+def candidates(
+    infos: list[SentenceInfo], max_chars: int, language: Language, soft_chars: int
 ) -> list[Choice]:
-    """Up to ``count`` choices, in article order."""
-    candidates: list[tuple[float, int, Choice]] = []
-    soft = min(params.soft_chars, max_chars)
-    for info, base in zip(infos, scores, strict=True):
+    """Every sentence that can be a bullet, shortened to ``soft_chars`` where it faithfully can."""
+    result: list[Choice] = []
+    soft = min(soft_chars, max_chars)
+    for info in infos:
         if not info.usable or info.question:
             continue
         short = shorten(info.sentence.text, language, max_chars)
@@ -66,26 +42,49 @@ def select(
             continue
         if len(short.text) > soft:
             short = shorten(info.sentence.text, language, soft) or short
-        excess = max(0, len(short.text) - soft) / 100
-        candidates.append(
-            (base - params.length_penalty * excess, info.sentence.index, Choice(info, short))
-        )
-    candidates.sort(key=lambda c: (-c[0], c[1]))
+        stems = info.stems
+        if short.text != info.sentence.text:
+            stems = content_stems(short.text, language)
+        result.append(Choice(info, short, stems))
+    return result
 
+
+def select(
+    choices: list[Choice],
+    weights: dict[str, float],
+    count: int,
+    calibration: Calibration,
+) -> list[Choice]:
+    """Up to ``count`` choices covering the most concept weight, in article order."""
     chosen: dict[int, Choice] = {}
-    for _, index, choice in candidates:
-        if len(chosen) == count:
+    covered: set[str] = set()
+    while len(chosen) < count:
+        best: Choice | None = None
+        best_value = 0.0
+        for choice in choices:
+            index = choice.info.sentence.index
+            if index in chosen or (choice.info.opener and index - 1 not in chosen):
+                continue
+            if any(_overlap(choice, c) > calibration.redundancy for c in chosen.values()):
+                continue
+            gain = sum(weights.get(stem, 0.0) for stem in choice.stems - covered)
+            value = (
+                gain
+                / len(choice.short.text) ** calibration.length_exponent
+                * (1 + calibration.position / (1 + choice.info.rank))
+                * (1 - calibration.quote * choice.info.quote)
+            )
+            if value > best_value:
+                best, best_value = choice, value
+        if best is None:
             break
-        if choice.info.opener and index - 1 not in chosen:
-            continue
-        if any(_overlap(choice.info, c.info) > params.redundancy for c in chosen.values()):
-            continue
-        chosen[index] = choice
+        chosen[best.info.sentence.index] = best
+        covered |= best.stems
     return [chosen[i] for i in sorted(chosen)]
 
 
-def _overlap(a: SentenceInfo, b: SentenceInfo) -> float:
-    """Shared content stems relative to the smaller sentence."""
+def _overlap(a: Choice, b: Choice) -> float:
+    """Shared concepts relative to the smaller of the two bullets."""
     if not a.stems or not b.stems:
         return 0.0
     return len(a.stems & b.stems) / min(len(a.stems), len(b.stems))

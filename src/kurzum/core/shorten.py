@@ -1,8 +1,9 @@
 """Faithful shortening of a too-long sentence: only deletions, never a cut mid-word.
 
-Three deletions, tried in this order until the sentence fits: a parenthetical (but never an
-age "(56)" after a name), a trailing attribution (", sagte er gegenüber «Foreign Policy»"),
-and appended clauses from the end (", die erstmals 2019 getestet wurde", "; …", " – …"). What
+Four deletions, tried in this order until the sentence fits: a parenthetical (but never an
+age "(56)" after a name), a relative clause between commas (", who …,"), a trailing
+attribution (", sagte er gegenüber «Foreign Policy»"), and appended clauses from the end
+(", die erstmals 2019 getestet wurde", "; …", " – …"). What
 remains is a list of spans of the source sentence, in order, so every word of the bullet comes
 from the sentence; a final full stop is added when the end was cut, so it is still a sentence.
 """
@@ -60,6 +61,16 @@ _CONNECTORS: dict[Language, frozenset[str]] = {
         "though with including making leaving saying despite since until amid"
     ),
 }
+# A relative clause between commas, which the sentence does not need to stand:
+# "Johnson, who became the face of HIV 22 years ago, is now campaigning …".
+_INSERTED: dict[Language, re.Pattern[str]] = {
+    "de": re.compile(
+        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,90}?,(?=\s)"
+    ),
+    "fr": re.compile(r",\s(?:qui|dont|où|lequel|laquelle)\s[^,;:«»\"()]{3,90}?,(?=\s)"),
+    "en": re.compile(r",\s(?:who|which|whose|where)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
+}
+
 # Words that need the clause after them ("über etwas, das …", "ceux qui …", "those who …").
 _NEEDS_CLAUSE = word_set(
     "etwas nichts alles das dem den der die jene jenen derjenige diejenige diejenigen solche "
@@ -87,7 +98,7 @@ def shorten(sentence: str, language: Language, max_chars: int) -> Shortened | No
     candidate = _build(sentence, spans, cut=False)
     if len(candidate.text) <= max_chars:
         return candidate
-    for step in (_drop_parentheticals, _drop_attribution, _drop_last_clause):
+    for step in (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_last_clause):
         while True:
             reduced = step(sentence, spans, language)
             if reduced is None or not _enough(sentence, reduced):
@@ -156,6 +167,18 @@ def _drop_parentheticals(
     for match in _DASHED.finditer(sentence):
         if _kept(result, *match.span()):
             result = _remove(result, *match.span())
+    return result if result != spans else None
+
+
+def _drop_inserted(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove relative clauses set off by commas in the middle of the sentence."""
+    result = spans
+    for match in _INSERTED[language].finditer(sentence):
+        if match.end() < len(sentence) - 2 and _kept(result, *match.span()):
+            # keep the comma's place as a space: "Johnson, who …, is" -> "Johnson is"
+            result = _remove(result, match.start(), match.end())
     return result if result != spans else None
 
 

@@ -1,12 +1,12 @@
-"""``summarize(article, options) -> Summary``: segment, analyse, rank, select, shorten."""
+"""``summarize(article, options) -> Summary``: segment, weigh concepts, shorten, select."""
 
 from __future__ import annotations
 
-from kurzum.core.features import analyse
+from kurzum.core.features import analyse, content_stems
 from kurzum.core.options import SummaryOptions
-from kurzum.core.rank import WEIGHTS, score
+from kurzum.core.rank import CALIBRATION, concept_weights
 from kurzum.core.segment import split_article
-from kurzum.core.select import PARAMS, select
+from kurzum.core.select import candidates, select
 from kurzum.errors import EmptyInputError
 from kurzum.models import Article, Bullet, Language, Source, Summary
 
@@ -26,9 +26,15 @@ def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
     language = resolve_language(article, options)
     sentences = split_article(article, language)
     infos = analyse(article, sentences, language)
-    weights = WEIGHTS[language]
-    scores = [score(info, weights) for info in infos]
-    choices = select(infos, scores, options.bullets, options.max_chars, language, PARAMS[language])
+    calibration = CALIBRATION[language]
+    weights = concept_weights(
+        infos,
+        content_stems(article.title or "", language),
+        content_stems(article.lead or "", language),
+        calibration,
+    )
+    pool = candidates(infos, options.max_chars, language, calibration.soft_chars)
+    choices = select(pool, weights, options.bullets, calibration)
     bullets = tuple(
         Bullet(
             choice.short.text,

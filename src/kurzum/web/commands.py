@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from kurzum.errors import InputError, KurzumError
 from kurzum.settings import Settings, get_settings
@@ -53,11 +55,15 @@ def _one_line_errors(func: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-def _factory(settings: Settings, *, migrate: bool) -> SessionFactory:
-    engine = make_engine(settings.sqlalchemy_url)
-    if migrate:
-        upgrade(engine)
-    return make_session_factory(engine)
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """One transaction on the configured database; the engine is disposed afterwards."""
+    engine = make_engine(get_settings().sqlalchemy_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _date(value: str | None) -> datetime | None:
@@ -134,7 +140,11 @@ def _load_demo(settings: Settings, factory: SessionFactory, base: str) -> None:
 def db_upgrade() -> None:
     """Apply the database migrations (idempotent)."""
     settings = get_settings()
-    upgrade(make_engine(settings.sqlalchemy_url))
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
     Console(stderr=True).print(f"database at head: {settings.sqlalchemy_url.split('@')[-1]}")
 
 
@@ -150,7 +160,7 @@ def _password(value: str | None) -> str:
     return getpass.getpass("password: ")
 
 
-def _user(session: Any, email: str) -> User:
+def _user(session: Session, email: str) -> User:
     user = accounts.find_user(session, email)
     if user is None:
         raise InputError(f"no account {email}")
@@ -167,7 +177,7 @@ def users_add(
     ] = None,
 ) -> None:
     """Create an account."""
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         user = accounts.create_user(session, email, _password(password), role=role)
         typer.echo(f"created {user.email} ({user.role})")
 
@@ -176,7 +186,7 @@ def users_add(
 @_one_line_errors
 def users_list() -> None:
     """List accounts with their active subscriptions."""
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         table = Table("id", "email", "role", "subscriptions")
         for user in session.scalars(select(User).order_by(User.id)):
             subs = [
@@ -195,7 +205,7 @@ def users_set_role(email: str, role: str) -> None:
     """Change an account's role."""
     if role not in ("reader", "editor", "admin"):
         raise InputError("role must be reader, editor or admin")
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         _user(session, email).role = role
         typer.echo(f"{email} is now {role}")
 
@@ -210,7 +220,7 @@ def users_subscribe(
     until: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default open-ended)")] = None,
 ) -> None:
     """Give an account a subscription to a publication."""
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         user = _user(session, email)
         pub = repo.get_publication(session, publication)
         accounts.add_subscription(
@@ -223,7 +233,7 @@ def users_subscribe(
 @_one_line_errors
 def users_unsubscribe(email: str, publication: str) -> None:
     """End an account's subscriptions to a publication now."""
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         user = _user(session, email)
         pub = repo.get_publication(session, publication)
         ended = 0
@@ -248,7 +258,7 @@ def publications_add(
     review_policy: Annotated[str, typer.Option()] = "publish-then-review",
 ) -> None:
     """Create a publication."""
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         repo.create_publication(
             session,
             slug=slug,
@@ -265,7 +275,7 @@ def publications_add(
 @_one_line_errors
 def publications_key(slug: str, name: Annotated[str, typer.Option()] = "") -> None:
     """Create a publisher API key (printed once; only its hash is stored)."""
-    with session_scope(_factory(get_settings(), migrate=False)) as session:
+    with _transaction() as session:
         _, plain = repo.create_api_key(session, repo.get_publication(session, slug), name=name)
         typer.echo(plain)
 

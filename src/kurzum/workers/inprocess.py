@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from typing import Literal
 
 import httpx
@@ -39,18 +40,29 @@ class InProcessWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._http = http
+        self._pending: set[Job] = set()  # queued jobs, so a reconcile does not queue them twice
+        self._lock = threading.Lock()
+
+    def _put(self, job: Job) -> None:
+        with self._lock:
+            if job in self._pending:
+                return
+            self._pending.add(job)
+        self._queue.put(job)
 
     # Dispatcher protocol
     def summarize(self, article_id: int, content_hash: str) -> None:
         """Queue a summarization (duplicates are harmless)."""
-        self._queue.put(("summarize", article_id, content_hash))
+        self._put(("summarize", article_id, content_hash))
 
     def webhook(self, delivery_id: int) -> None:
         """Queue a webhook delivery."""
-        self._queue.put(("webhook", delivery_id, ""))
+        self._put(("webhook", delivery_id, ""))
 
     def run_job(self, job: Job) -> None:
         """Run one job; never raises (failures are stored by the task itself)."""
+        with self._lock:
+            self._pending.discard(job)
         try:
             if job[0] == "summarize":
                 result = tasks.summarize_article(self._factory, job[1], job[2], self._settings)
@@ -93,13 +105,17 @@ class InProcessWorker:
     def _loop(self) -> None:
         interval = self._settings.reconcile_seconds
         self._safe_reconcile()
+        last = time.monotonic()
         while not self._stop.is_set():
             try:
-                job = self._queue.get(timeout=interval)
+                job = self._queue.get(timeout=max(0.01, interval - (time.monotonic() - last)))
             except queue.Empty:
+                job = None
+            if job is not None:
+                self.run_job(job)
+            if time.monotonic() - last >= interval:  # also while busy: retries become due
                 self._safe_reconcile()
-                continue
-            self.run_job(job)
+                last = time.monotonic()
 
     def _safe_reconcile(self) -> None:
         try:

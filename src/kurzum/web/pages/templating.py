@@ -32,7 +32,7 @@ __all__ = [
     "static_dir",
 ]
 
-NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Accept-Language"}
+NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization, Accept-Language"}
 _MONTHS: dict[Language, tuple[str, ...]] = {
     "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
            "September", "Oktober", "November", "Dezember"),
