@@ -68,8 +68,9 @@ def load_pools(dev_dir: Path = DEV_DIR) -> dict[str, Pool]:
     return pools
 
 
-def synthesize(n: int, seed: int, pools: dict[str, Pool] | None = None,
-               premium_share: float = 0.3) -> Iterator[dict[str, object]]:
+def synthesize(
+    n: int, seed: int, pools: dict[str, Pool] | None = None, premium_share: float = 0.3
+) -> Iterator[dict[str, object]]:
     """Yield ``n`` synthetic article records (dev-data schema plus ``premium``), deterministic."""
     pools = pools if pools is not None else load_pools()
     rng = random.Random(seed)

@@ -31,6 +31,7 @@ from kurzum.models import LANGUAGES, Article, Language
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 GRID: dict[str, tuple[float, ...]] = {
     "centrality": (0.5, 0.75, 1.0, 1.5, 2.0),
+    "singleton": (0.0, 0.25, 0.5, 1.0),
     "title": (0.0, 0.5, 1.0, 2.0, 3.0),
     "lead": (0.0, 1.0, 2.0, 4.0),
     "early": (0.0, 0.5, 1.0, 2.0, 4.0),
@@ -38,6 +39,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "soft_chars": (70, 80, 90, 100, 110, 120, 140, 160),
     "length_exponent": (0.5, 0.7, 1.0, 1.2, 1.5, 2.0),
     "position": (0.0, 0.5, 1.0, 2.0, 4.0),
+    "first": (0.0, 0.5, 1.0, 2.0, 4.0),
     "quote": (0.0, 0.5, 1.0),
     "redundancy": (0.4, 0.5, 0.6, 0.8),
 }
@@ -140,6 +142,8 @@ def frontier(tuner: Tuner, language: Language, costs: list[float]) -> list[dict[
     """Tuned calibrations of one language for rising length costs: quality against length."""
     points: list[dict[str, object]] = []
     calibration = CALIBRATION[language]
+    if len(GRID["first"]) == 1:
+        calibration = dataclasses.replace(calibration, first=GRID["first"][0])
     for cost in costs:
         calibration = tuner.tune(language, calibration, cost)
         r1, rl, length, l1, ll, n = tuner.evaluate(language, calibration)
@@ -178,10 +182,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--costs", default="0,2,4,6,8,9,10,11,12,13,14,16,18,20,24")
     parser.add_argument("--max-ratio", type=float, default=1.22)
+    parser.add_argument(
+        "--first",
+        type=float,
+        default=None,
+        help="fix Calibration.first (e.g. 4: the first usable sentence is nearly always a bullet)",
+    )
     args = parser.parse_args()
     items = load()
     reference_length = sum(len(" ".join(it.references)) for it in items) / len(items)
     costs = [float(c) for c in args.costs.split(",")]
+    if args.first is not None:
+        GRID["first"] = (args.first,)
     jobs = [(language, costs) for language in LANGUAGES]
     with multiprocessing.Pool(len(jobs)) as pool:  # one language per process
         fronts = dict(zip(LANGUAGES, pool.starmap(_frontier_job, jobs), strict=True))

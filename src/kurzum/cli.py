@@ -163,6 +163,15 @@ def summary_json(article: Article, summary: Summary, report: FaithfulnessReport)
             ],
         },
         "method": summary.method,
+        "model": summary.model,
+        "usage": (
+            {
+                "prompt_tokens": summary.usage.prompt_tokens,
+                "completion_tokens": summary.usage.completion_tokens,
+            }
+            if summary.usage
+            else None
+        ),
         "notes": list(summary.notes),
     }
 

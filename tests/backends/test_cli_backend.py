@@ -71,7 +71,9 @@ def test_summarize_reads_the_server_from_the_environment(serve: Serve, tmp_path:
     env = {"KURZUM_LLM_URL": server.url, "KURZUM_LLM_MODEL": "good"}
     used = _kurzum("summarize", "--backend", "hybrid", "--json", str(article), env=env)
     assert used.returncode == 0, used.stderr
-    assert json.loads(used.stdout)["method"] == "hybrid"
+    data = json.loads(used.stdout)
+    assert (data["method"], data["model"]) == ("hybrid", "good")
+    assert data["usage"]["prompt_tokens"] > 0
 
     env["KURZUM_LLM_MODEL"] = "eszett"
     fallback = _kurzum("summarize", "--backend", "llm", "--json", str(article), env=env)

@@ -153,3 +153,15 @@ def test_refused_connection_is_retried_then_reported(serve: Serve) -> None:
     ):
         client.complete(HELLO)
     assert len(waits) == 2
+
+
+def test_waiting_for_a_free_slot_is_bounded_by_the_timeout(serve: Serve) -> None:
+    server = serve({"m": [text("{}")]})
+    with ChatClient(_config(server, concurrency=1, timeout=0.2)) as client:
+        client._slots.acquire()  # another thread's request occupies the only slot
+        with pytest.raises(LLMTimeoutError, match="all 1 LLM slots stayed busy"):
+            client.complete(HELLO)
+        client._slots.release()
+        assert client.breaker.state == "closed"
+        assert client.complete(HELLO).content == "{}"
+    assert server.count("m") == 1

@@ -8,7 +8,7 @@ token read from the page, as a browser would.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -43,14 +43,41 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+ROSTER: dict[str, tuple[str, str | None]] = {
+    "sub@example.org": ("reader", "active"),
+    "reader@example.org": ("reader", None),
+    "expired@example.org": ("reader", "expired"),
+    "editor@example.org": ("editor", None),
+}
+
+
 @dataclass
 class PageWorld:
-    """Publication, API key and the app's client and worker."""
+    """Publication, API key, the app's client and worker; accounts are made on first use."""
 
     pub: Publication
     key: str
     client: TestClient
     worker: InProcessWorker
+    build: Any
+    users: set[str] = field(default_factory=set)
+
+    def account(self, email: str) -> str:
+        """Create the roster account ``email`` (argon2 is slow: only accounts a test uses)."""
+        if email not in self.users:
+            role, subscription = ROSTER[email]
+            user = self.build.user(email, role=role)
+            if subscription == "active":
+                self.build.subscribe(user, self.pub)
+            elif subscription == "expired":
+                self.build.subscribe(
+                    user,
+                    self.pub,
+                    valid_from=utcnow() - timedelta(days=60),
+                    valid_until=utcnow() - timedelta(days=1),
+                )
+            self.users.add(email)
+        return email
 
     def put(self, external_id: str, *, premium: bool, body: str, **kw: Any) -> None:
         """PUT an article through the publisher API and summarize it."""
@@ -79,21 +106,10 @@ class PageWorld:
 
 @pytest.fixture
 def page_world(build: Any, client: TestClient, worker: InProcessWorker) -> PageWorld:
-    """Blick with a premium article p1 (with lead) and a free article f1, plus accounts."""
+    """Blick with a premium article p1 (with lead) and a free article f1."""
     pub = build.publication()
     key = build.api_key(pub)
-    sub = build.user("sub@example.org")
-    build.subscribe(sub, pub)
-    build.user("reader@example.org")
-    expired = build.user("expired@example.org")
-    build.subscribe(
-        expired,
-        pub,
-        valid_from=utcnow() - timedelta(days=60),
-        valid_until=utcnow() - timedelta(days=1),
-    )
-    build.user("editor@example.org", role="editor")
-    world = PageWorld(pub, key, client, worker)
+    world = PageWorld(pub, key, client, worker, build)
     world.put(
         "p1",
         premium=True,
@@ -117,12 +133,12 @@ def form_login(client: TestClient, email: str, password: str = PASSWORD, next: s
 
 
 @pytest.fixture
-def logged_in(make_client: Any) -> Any:
+def logged_in(page_world: PageWorld, make_client: Any) -> Any:
     """``logged_in(email) -> TestClient`` with its own cookie jar, logged in via the form."""
 
     def build(email: str) -> TestClient:
         c: TestClient = make_client()
-        response = form_login(c, email)
+        response = form_login(c, page_world.account(email))
         assert response.status_code == 303, response.text
         return c
 

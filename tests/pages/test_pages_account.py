@@ -18,7 +18,7 @@ def test_header_links_point_at_the_pages(page_world: PageWorld, make_client: Any
 
 def test_login_sets_the_session_and_goes_to_next(page_world: PageWorld, make_client: Any) -> None:
     client = make_client()
-    response = form_login(client, "sub@example.org", next="/p/blick/p1")
+    response = form_login(client, page_world.account("sub@example.org"), next="/p/blick/p1")
     assert response.status_code == 303
     assert response.headers["location"] == "/p/blick/p1"
     assert client.cookies.get(SESSION_COOKIE)
@@ -28,14 +28,16 @@ def test_login_sets_the_session_and_goes_to_next(page_world: PageWorld, make_cli
 
 def test_login_refuses_open_redirects(page_world: PageWorld, make_client: Any) -> None:
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil"):
-        response = form_login(make_client(), "sub@example.org", next=target)
+        response = form_login(make_client(), page_world.account("sub@example.org"), next=target)
         assert response.headers["location"] == "/"
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(
     page_world: PageWorld, make_client: Any
 ) -> None:
-    wrong = form_login(make_client(), "sub@example.org", password="nope nope nope")
+    wrong = form_login(
+        make_client(), page_world.account("sub@example.org"), password="nope nope nope"
+    )
     unknown = form_login(make_client(), "nobody@example.org", password="nope nope nope")
     assert wrong.status_code == unknown.status_code == 401
     message = "E-Mail-Adresse oder Passwort ist falsch."
@@ -44,6 +46,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(
 
 def test_login_is_throttled(page_world: PageWorld, make_client: Any) -> None:
     client = make_client()
+    page_world.account("reader@example.org")
     statuses = [
         form_login(client, "reader@example.org", password="wrong password!").status_code
         for _ in range(6)
@@ -57,6 +60,7 @@ def test_login_is_throttled(page_world: PageWorld, make_client: Any) -> None:
 def test_login_without_csrf_token_is_refused(page_world: PageWorld, make_client: Any) -> None:
     client = make_client()
     client.get("/account/login")
+    page_world.account("sub@example.org")
     response = client.post(
         "/account/login",
         data={"email": "sub@example.org", "password": PASSWORD, "csrf_token": "x"},
@@ -89,6 +93,7 @@ def test_registration_answers_the_same_for_new_and_taken_emails(
     page_world: PageWorld, make_client: Any
 ) -> None:
     answers = []
+    page_world.account("sub@example.org")
     for email in ("new@example.org", "sub@example.org"):
         client = make_client()
         form = client.get("/account/register")

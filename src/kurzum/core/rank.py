@@ -28,18 +28,21 @@ __all__ = ["CALIBRATION", "Calibration", "concept_weights"]
 class Calibration:
     """The tuned constants of concept weighting and selection, for one language.
 
-    - ``centrality``: exponent on the number of sentences using a concept.
+    - ``centrality``: exponent on the number of sentences using a concept; a concept used in
+      one sentence only weighs ``singleton`` times that.
     - ``title``, ``lead``, ``early``: extra weight (factor 1 + x) for concepts in the title,
       in the lead, and first used within the first ``early_sentences`` usable sentences.
     - ``soft_chars``: bullets are shortened towards this length when they faithfully can be.
     - ``length_exponent``: a sentence's covered weight is divided by its length to this power.
-    - ``position``: a sentence's value is multiplied by 1 + position / (1 + its rank).
+    - ``position``: a sentence's value is multiplied by 1 + position / (1 + its rank), and
+      the first usable sentence's by 1 + ``first`` on top.
     - ``quote``: a sentence's value is multiplied by 1 - quote * (share inside quotes).
     - ``redundancy``: a sentence sharing more than this share of its concepts with a chosen
       bullet is a near-duplicate and never chosen.
     """
 
     centrality: float = 1.0
+    singleton: float = 1.0
     title: float = 1.0
     lead: float = 1.0
     early: float = 2.0
@@ -47,14 +50,48 @@ class Calibration:
     soft_chars: int = 110
     length_exponent: float = 1.0
     position: float = 0.5
+    first: float = 0.0
     quote: float = 0.5
     redundancy: float = 0.6
 
 
 CALIBRATION: dict[Language, Calibration] = {
-    "de": Calibration(),
-    "fr": Calibration(),
-    "en": Calibration(),
+    "de": Calibration(
+        centrality=1.0,
+        title=0.5,
+        lead=0.0,
+        early=1.0,
+        early_sentences=4,
+        soft_chars=110,
+        length_exponent=2.0,
+        position=0.5,
+        quote=0.0,
+        redundancy=0.5,
+    ),
+    "fr": Calibration(
+        centrality=2.0,
+        title=0.5,
+        lead=1.0,
+        early=2.0,
+        early_sentences=3,
+        soft_chars=120,
+        length_exponent=2.0,
+        position=2.0,
+        quote=1.0,
+        redundancy=0.6,
+    ),
+    "en": Calibration(
+        centrality=0.5,
+        title=2.0,
+        lead=1.0,
+        early=4.0,
+        early_sentences=4,
+        soft_chars=140,
+        length_exponent=1.2,
+        position=0.5,
+        quote=0.0,
+        redundancy=0.4,
+    ),
 }
 
 
@@ -73,7 +110,7 @@ def concept_weights(
             first_rank.setdefault(stem, info.rank)
     weights: dict[str, float] = {}
     for stem, count in frequency.items():
-        weight = count**calibration.centrality
+        weight = count**calibration.centrality if count > 1 else calibration.singleton
         if stem in title:
             weight *= 1 + calibration.title
         if stem in lead:

@@ -86,16 +86,17 @@ class ChatClient:
     ) -> Completion:
         """Send one chat request and return the answer; raise LLMTransportError (or a subclass)
         when the server cannot give one. ``schema`` is the JSON schema the answer must follow."""
-        self.breaker.before_call()
         if not self._slots.acquire(timeout=self.config.timeout):
             raise LLMTimeoutError(
                 f"all {self.config.concurrency} LLM slots stayed busy for {self.config.timeout:g} s"
             )
         try:
-            completion = self._with_retries(self._payload(messages, schema))
-        except LLMTransportError:
-            self.breaker.record_failure()
-            raise
+            self.breaker.before_call()
+            try:
+                completion = self._with_retries(self._payload(messages, schema))
+            except BaseException:  # every failed call counts, so a trial call never hangs
+                self.breaker.record_failure()
+                raise
         finally:
             self._slots.release()
         self.breaker.record_success()

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from kurzum.errors import ConflictError, InputError, NotFoundError
 from kurzum.storage.tables import (
@@ -131,7 +131,11 @@ def resolve_session(session: Session, token: str) -> UserSession | None:
     """The live session of a cookie token, else None (expired, unknown, disabled user)."""
     if not token or len(token) > 200:
         return None
-    found = session.scalar(select(UserSession).where(UserSession.token_hash == sha256(token)))
+    found = session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == sha256(token))
+    )
     if found is None or found.expires_at <= utcnow() or found.user.disabled:
         return None
     return found

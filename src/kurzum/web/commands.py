@@ -83,6 +83,10 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (KURZUM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (KURZUM_PORT).")] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo data and print its logins.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each with its own worker thread).")
+    ] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Run the web service (upgrades an embedded SQLite database itself)."""
     import uvicorn
@@ -104,9 +108,27 @@ def serve(
     base = f"http://{settings.host}:{settings.port}"
     if demo:
         _load_demo(settings, factory, base)
-    app = create_app(settings, session_factory=factory)
     Console(stderr=True).print(f"kurzum serving on {base} (API docs: {base}/docs)")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    if workers > 1:  # each process builds its app from the environment
+        engine.dispose()
+        for key, value in overrides.items():
+            os.environ[f"KURZUM_{key.upper()}"] = (
+                str(value).lower() if isinstance(value, bool) else str(value)
+            )
+        uvicorn.run(
+            "kurzum.web.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_level="info",
+            access_log=access_log,
+        )
+        return
+    app = create_app(settings, session_factory=factory)
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level="info", access_log=access_log
+    )
 
 
 def _load_demo(settings: Settings, factory: SessionFactory, base: str) -> None:

@@ -40,10 +40,10 @@ class ArticleIn(Strict):
     """An article from the CMS: plain ``body`` (blank-line separated paragraphs) or ``html``."""
 
     url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
-    title: Annotated[OptText, Field(max_length=1000)] = None
-    lead: Annotated[OptText, Field(max_length=10_000)] = None
-    body: Annotated[OptText, Field(max_length=1_000_000)] = None
-    html: Annotated[OptText, Field(max_length=2_000_000)] = None
+    title: Annotated[Text, Field(max_length=1000)] | None = None
+    lead: Annotated[Text, Field(max_length=10_000)] | None = None
+    body: Annotated[Text, Field(max_length=1_000_000)] | None = None
+    html: Annotated[Text, Field(max_length=2_000_000)] | None = None
     language: LanguageCode | None = None
     premium: bool = False
     published_at: datetime | None = None
@@ -306,7 +306,7 @@ class ApproveIn(Strict):
     """Approve; ``override`` with a ``reason`` publishes despite faithfulness warnings."""
 
     override: bool = False
-    reason: Annotated[OptText, Field(max_length=2000)] = None
+    reason: Annotated[Text, Field(max_length=2000)] | None = None
 
 
 class ReasonIn(Strict):
@@ -397,8 +397,8 @@ class PublicationIn(Strict):
 class PublicationPatch(Strict):
     """Changes to a publication (fields left out stay as they are)."""
 
-    name: Annotated[OptText, Field(min_length=1, max_length=200)] = None
-    premium_label: Annotated[OptText, Field(max_length=100)] = None
+    name: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
+    premium_label: Annotated[Text, Field(max_length=100)] | None = None
     notices: dict[LanguageCode, Annotated[Text, Field(max_length=2000)]] | None = None
     review_policy: Literal["publish-then-review", "review-before-publish"] | None = None
     webhook_url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None

@@ -88,8 +88,7 @@ def get_summary(
 ) -> ReaderSummaryOut:
     """Bullets and label when the reader is entitled (free article or subscription)."""
     set_private(response)
-    pub = repo.get_publication(session, publication)
-    article = repo.get_article(session, pub, external_id)
+    pub, article, served = summaries.reader_view(session, publication, external_id)
     entitled = not article.premium or reader_entitled(request, session, login, pub)
     premium_label = (pub.premium_label or None) if article.premium else None
     out = ReaderSummaryOut(
@@ -104,7 +103,6 @@ def get_summary(
     if not entitled:
         notice, language = notice_for(pub, article, request.headers.get("accept-language"))
         return out.model_copy(update={"status": "locked", "notice": notice, "language": language})
-    served = summaries.served_summary(session, article)
     if served is None:
         return out
     return out.model_copy(
