@@ -161,7 +161,7 @@ def frontier(tuner: Tuner, language: Language, costs: list[float]) -> list[dict[
         )
         print(
             f"{language} cost {cost:>4}: R1 {r1:.1f} RL {rl:.1f} (lead-3 {l1:.1f} {ll:.1f}) "
-            f"mean length {length / n:.0f}",
+            f"mean length {length / n:.0f}\n    {calibration!r}",
             flush=True,
         )
     return points
@@ -181,7 +181,7 @@ def _frontier_job(language: Language, costs: list[float]) -> list[dict[str, obje
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--costs", default="0,2,4,6,8,9,10,11,12,13,14,16,18,20,24")
-    parser.add_argument("--max-ratio", type=float, default=1.22)
+    parser.add_argument("--max-ratio", type=float, default=1.222)
     parser.add_argument(
         "--first",
         type=float,

@@ -70,29 +70,46 @@ def test_stdin_dash_reads_the_article() -> None:
     assert done.stdout.decode().startswith("• ")
 
 
-def test_short_article_gets_what_it_has() -> None:
-    done = _run("summarize", "--json", str(FIXTURES / "short-de.txt"))
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+def test_short_article_gets_what_it_has_with_a_note() -> None:
+    result = runner.invoke(app, ["summarize", "--json", str(FIXTURES / "short-de.txt")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
     assert 1 <= len(data["summary"]) <= 2
+    assert data["notes"]
+    result = runner.invoke(app, ["summarize", str(FIXTURES / "short-de.txt")])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == len(data["summary"])
+    assert "note:" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "stdin", "message"),
-    [
-        (["summarize", "does-not-exist.txt"], None, "No such file"),
-        (["summarize", "-"], b"", "empty"),
-        (["summarize", "-"], b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "binary"),
-        (["summarize", str(FIXTURES / "it-article.txt")], None, "'it'"),
-        (["summarize", "--lang", "es", str(DEMO)], None, "unsupported language"),
-        (["summarize", "--bullets", "0", str(DEMO)], None, "bullets"),
-        (["summarize", "http://127.0.0.1:9/article"], None, "127.0.0.1:9"),
-        (["summarize", "--backend", "nonsense", str(DEMO)], None, "unknown summary backend"),
-        (["summarize", str(FIXTURES)], None, "directory"),
-        (["eval", "missing.jsonl"], None, "cannot read"),
-    ],
-)
-def test_errors_are_one_line_exit_2_without_traceback(
+ERROR_CASES = [
+    (["summarize", "does-not-exist.txt"], None, "No such file"),
+    (["summarize", "-"], b"", "empty"),
+    (["summarize", "-"], b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "binary"),
+    (["summarize", str(FIXTURES / "it-article.txt")], None, "'it'"),
+    (["summarize", "--lang", "es", str(DEMO)], None, "unsupported language"),
+    (["summarize", "--bullets", "0", str(DEMO)], None, "bullets"),
+    (["summarize", "http://127.0.0.1:9/article"], None, "127.0.0.1:9"),
+    (["summarize", "--backend", "nonsense", str(DEMO)], None, "unknown summary backend"),
+    (["summarize", str(FIXTURES)], None, "directory"),
+    (["summarize"], None, "name an article file"),
+    (["eval", "missing.jsonl"], None, "cannot read"),
+    (["summarize", "[bold]x[/bold].txt"], None, "[bold]x[/bold].txt"),
+]
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), ERROR_CASES)
+def test_errors_are_one_line_exit_2(args: list[str], stdin: bytes | None, message: str) -> None:
+    result = runner.invoke(app, args, input=stdin)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [ERROR_CASES[0], ERROR_CASES[2]])
+def test_errors_in_a_real_process_have_no_traceback(
     args: list[str], stdin: bytes | None, message: str
 ) -> None:
     done = _run(*args, stdin=stdin)
@@ -107,6 +124,7 @@ def test_errors_are_one_line_exit_2_without_traceback(
 def test_jsonl_batch_in_order_with_errors_per_line() -> None:
     done = _run("summarize", "--jsonl", stdin=(FIXTURES / "batch.jsonl").read_bytes())
     assert done.returncode == 0, done.stderr
+    assert done.stderr == b""  # no progress bar when stderr is not a terminal
     lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [line["id"] for line in lines] == [
         "test-de:1",
@@ -121,6 +139,16 @@ def test_jsonl_batch_in_order_with_errors_per_line() -> None:
     assert "error" in lines[2] and "summary" not in lines[2]
     assert "invalid JSON" in lines[3]["error"]
     assert lines[4]["summary"]
+
+
+def test_jsonl_batch_survives_undecodable_lines() -> None:
+    good = (FIXTURES / "eval.jsonl").read_bytes().splitlines()[0]
+    stdin = b'{"id": "latin1", "text": "Z\xfcrich \xe9t\xe9"}\n' + good + b"\n"
+    result = runner.invoke(app, ["summarize", "--jsonl"], input=stdin)
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["id"] == "latin1" and "not UTF-8" in first["error"]
+    assert second["summary"]
 
 
 def test_jsonl_batch_from_a_file_argument() -> None:

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kurzum.core.options import SummaryOptions
-from kurzum.errors import InputError, KurzumError
+from kurzum.errors import DecodeError, InputError, KurzumError
 from kurzum.faithfulness import check
 from kurzum.models import Article, FaithfulnessReport, Language, Summary
 
@@ -52,7 +53,7 @@ def _stderr() -> Console:
 
 def fail(message: str) -> NoReturn:
     """Print a one-line error on stderr and exit with code 2 (bad input)."""
-    _stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    _stderr().print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -199,27 +200,39 @@ def _batch(source: str, options: SummaryOptions, summarize: Summarizer) -> None:
     from kurzum.ingest import ArticleRecord, parse_jsonl_line, record_article
 
     # The language model (~100 MB, 0.4 s) loads only for the first record without "lang".
-    handle = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")  # noqa: SIM115
+    handle = sys.stdin.buffer if source == "-" else Path(source).open("rb")  # noqa: SIM115
     write = sys.stdout.write
     with handle, _progress(None, "summarizing") as progress:
         task = progress.add_task("articles", total=None)
-        for line in handle:
-            if not line.strip():
+        for raw in handle:
+            if not raw.strip():
                 continue
             started = time.perf_counter()
             record: ArticleRecord | None = None
             out: dict[str, Any] = {}
+            line = raw.decode("utf-8", errors="replace")
             try:
+                _require_utf8(raw)
                 record = parse_jsonl_line(line)
                 article = record_article(record, options.language)
                 out["summary"] = summarize(article, options).texts
             except KurzumError as exc:
                 out["error"] = str(exc)
+            except Exception as exc:  # a bug on one article must not lose the rest of the batch
+                out["error"] = f"internal error: {type(exc).__name__}: {exc}"
             out = {"id": record.id if record else _line_id(line), **out}
             out["seconds"] = round(time.perf_counter() - started, 6)
             write(json.dumps(out, ensure_ascii=False) + "\n")
             progress.advance(task)
     sys.stdout.flush()
+
+
+def _require_utf8(raw: bytes) -> None:
+    """Raise DecodeError unless ``raw`` is valid UTF-8 (JSONL is UTF-8 by definition)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError("the line is not UTF-8 text") from exc
 
 
 def _line_id(line: str) -> str | None:

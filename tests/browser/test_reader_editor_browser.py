@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'"
+)
 from playwright.sync_api import BrowserContext, Page, expect
 
 from kurzum.demo import NOTICES, DemoAccount

@@ -33,8 +33,9 @@ def _run(calibration: Calibration, count: int = 3) -> list[str]:
 
 def test_central_and_title_concepts_weigh_more() -> None:
     infos = analyse(ARTICLE, split_article(ARTICLE, "de"), "de")
-    weights = concept_weights(infos, content_stems("Hochwasser in Basel", "de"), frozenset(),
-                              Calibration(early=0.0))
+    weights = concept_weights(
+        infos, content_stems("Hochwasser in Basel", "de"), frozenset(), Calibration(early=0.0)
+    )
     assert weights["rhein"] > weights["zoobesuch"]
     assert weights["basel"] > weights["rhein"] / 4  # title concept boosted
 

@@ -60,19 +60,35 @@ def test_appended_relative_clause_is_dropped() -> None:
 
 
 def test_object_clause_and_needed_relative_clause_are_kept() -> None:
-    assert shorten("Der Sprecher des Stadtrats sagte am Mittwoch vor den Medien, dass die "
-                   "Brücke wie geplant gebaut werde.", "de", 60) is None
-    assert shorten("Nordkorea ist eines der ärmsten Länder der Welt, doch es verfügt über "
-                   "etwas, das die Freundschaft begünstigt hat.", "de", 80) is None
+    assert (
+        shorten(
+            "Der Sprecher des Stadtrats sagte am Mittwoch vor den Medien, dass die "
+            "Brücke wie geplant gebaut werde.",
+            "de",
+            60,
+        )
+        is None
+    )
+    assert (
+        shorten(
+            "Nordkorea ist eines der ärmsten Länder der Welt, doch es verfügt über "
+            "etwas, das die Freundschaft begünstigt hat.",
+            "de",
+            80,
+        )
+        is None
+    )
 
 
 def test_english_and_french_attributions() -> None:
-    en = shorten("The repair will take about 18 months and cost $12 million, officials said.",
-                 "en", 70)
+    en = shorten(
+        "The repair will take about 18 months and cost $12 million, officials said.", "en", 70
+    )
     assert en is not None
     assert en.text == "The repair will take about 18 months and cost $12 million."
-    fr = shorten("Le verdict sera annoncé mercredi en Suisse, a indiqué le tribunal fédéral.",
-                 "fr", 50)
+    fr = shorten(
+        "Le verdict sera annoncé mercredi en Suisse, a indiqué le tribunal fédéral.", "fr", 50
+    )
     assert fr is not None
     assert fr.text == "Le verdict sera annoncé mercredi en Suisse."
 
@@ -92,5 +108,7 @@ def test_never_cuts_mid_word_and_keeps_word_order() -> None:
 
 
 def test_unshortenable_sentence_gives_none() -> None:
-    assert shorten("Ein sehr langer Satz ohne jede Möglichkeit zur Kürzung bleibt lang.",
-                   "de", 40) is None
+    assert (
+        shorten("Ein sehr langer Satz ohne jede Möglichkeit zur Kürzung bleibt lang.", "de", 40)
+        is None
+    )

@@ -37,6 +37,14 @@ def test_cases_keep_the_article_text(case: tuple[str, Rule]) -> None:
         assert clean_block(given, rules_for(lang)) == expected
 
 
+@pytest.mark.parametrize("case", ALL_RULES, ids=[_id(c) for c in ALL_RULES])
+def test_the_requires_shortcut_never_hides_a_match(case: tuple[str, Rule]) -> None:
+    _lang, rule = case
+    for text in (*rule.examples, *(given for given, _ in rule.cases)):
+        if rule.pattern.search(text):
+            assert rule.applies_to(text), text
+
+
 ARTICLE_SENTENCES = {
     "de": [
         "Der Bundesrat hat am 3. Oktober neue Regeln beschlossen, sagte Anna Meier (56).",

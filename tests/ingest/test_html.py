@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kurzum.errors import EmptyInputError
+from kurzum.errors import EmptyInputError, InputError
 from kurzum.ingest import load_article, sniff_format
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
@@ -53,6 +53,12 @@ def test_page_without_text_is_empty() -> None:
         load_article(
             "<html><body><nav><a href='/'>Home</a></nav></body></html>", media_type="text/html"
         )
+
+
+def test_oversized_page_is_refused_quickly() -> None:
+    page = "<html><body><article>" + "<p>Der Rat hat entschieden.</p>" * 200_000 + "</article>"
+    with pytest.raises(InputError, match="larger than 5 MB"):
+        load_article(page, media_type="text/html")
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,12 @@ def test_caller_language_overrides_the_record() -> None:
     assert load_article(json.dumps(record), language="fr").language == "fr"
 
 
+def test_regional_language_tags_are_accepted() -> None:
+    record = json.loads((FIXTURES / "de-article.json").read_text("utf-8"))
+    record["lang"] = "de-CH"
+    assert load_article(json.dumps(record)).language == "de"
+
+
 def test_unsupported_record_language_is_detected_and_refused() -> None:
     record = {
         "id": "x",

@@ -123,6 +123,9 @@ def test_edit_warn_override_needed_then_fix_and_approve_changes_the_label(
     html, csrf = review(editor, new_sid)
     assert "Nicht im Artikel belegt (Zahl): «42»" in html
     assert 'name="override"' in html
+    queue = editor.get("/editor").text
+    assert "1 Prüfhinweis(e)" in queue
+    assert queue.index(f"/editor/summaries/{new_sid}") < queue.index("Artikel f1")  # problems first
     assert '<del class="kz-del">' in html and '<ins class="kz-add">' in html  # history diff
     refused = post(editor, f"/editor/summaries/{new_sid}/approve", csrf)
     assert refused.status_code == 409

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import PageWorld, csrf_of
+from .conftest import FREE_BODY, PageWorld, csrf_of
 
 NOTICE = (
     "Die Zusammenfassung von Blick+-Artikeln ist unseren Nutzern mit Abo vorbehalten. "
@@ -219,3 +219,56 @@ def test_anonymous_cannot_report_on_a_premium_summary(
         follow_redirects=False,
     )
     assert response.status_code == 404
+
+
+def test_bad_input_gets_an_html_4xx_never_a_500(page_world: PageWorld, make_client: Any) -> None:
+    client = make_client()
+    page = client.get("/p/blick/f1")
+    csrf = csrf_of(page.text)
+    summary_id = re.search(r'name="summary_id" value="(\d+)"', page.text)
+    assert summary_id
+    cases = [
+        client.get("/p/Not A Slug!/x"),
+        client.get("/p/blick/bad%20id%20with%20spaces"),
+        client.get("/p/nope/x"),
+        client.get("/p/blick/f1?lang=xx"),
+        client.post(
+            "/p/blick/f1/report",
+            data={"csrf_token": csrf, "summary_id": summary_id.group(1), "bullet": "99"},
+        ),
+        client.post("/p/blick/f1/report", data={"csrf_token": csrf, "bullet": "x"}),
+        client.post(
+            "/p/blick/f1/report",
+            data={"csrf_token": csrf, "summary_id": "999999", "bullet": "0"},
+        ),
+    ]
+    statuses = [r.status_code for r in cases]
+    assert statuses == [422, 422, 404, 200, 422, 422, 404]
+    for response in cases:
+        assert response.headers["content-type"].startswith("text/html")
+
+
+def test_drafts_under_review_before_publish_never_reach_the_page(
+    page_world: PageWorld, logged_in: Any, make_client: Any
+) -> None:
+    from kurzum.storage import articles as repo
+
+    session = page_world.build.session
+    repo.update_publication(session, page_world.pub, review_policy="review-before-publish")
+    session.commit()
+    page_world.put("d1", premium=False, body=FREE_BODY.replace("Luzern", "Basel"))
+    summary = page_world.status("d1")["summary"]
+    assert summary["state"] == "draft"
+    editor = logged_in("editor@example.org")
+    review = editor.get(f"/editor/summaries/{summary['id']}").text
+    saved = editor.post(
+        f"/editor/summaries/{summary['id']}/save",
+        data={"csrf_token": csrf_of(review), "bullet": ["Geheimer Entwurf der Redaktion."]},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    for client in (make_client(), logged_in("sub@example.org")):
+        html = client.get("/p/blick/d1").text
+        assert 'data-testid="bullets"' not in html
+        assert "Geheimer Entwurf" not in html
+        assert "Für diesen Artikel gibt es keine Zusammenfassung." in html

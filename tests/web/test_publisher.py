@@ -142,3 +142,22 @@ def test_bulk_refuses_non_utf8(world: World) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_encoding"
+
+
+def test_concurrent_puts_of_a_new_article_make_one_article(world: World, make_client: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [make_client() for _ in range(4)]
+
+    def put(client: Any) -> int:
+        response = client.put(
+            "/api/v1/publisher/articles/race", json={"body": BODY}, headers=world.auth()
+        )
+        return int(response.status_code)
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(pool.map(put, clients))
+    assert sorted(codes) == [200, 200, 200, 201]
+    world.worker.drain()
+    status = world.client.get("/api/v1/publisher/articles/race", headers=world.auth()).json()
+    assert status["summary"]["version"] == 1

@@ -29,7 +29,7 @@ class Calibration:
     """The tuned constants of concept weighting and selection, for one language.
 
     - ``centrality``: exponent on the number of sentences using a concept; a concept used in
-      one sentence only weighs ``singleton`` times that.
+      one sentence only weighs ``singleton`` (but at least 1 when the title or lead uses it).
     - ``title``, ``lead``, ``early``: extra weight (factor 1 + x) for concepts in the title,
       in the lead, and first used within the first ``early_sentences`` usable sentences.
     - ``soft_chars``: bullets are shortened towards this length when they faithfully can be.
@@ -58,37 +58,43 @@ class Calibration:
 CALIBRATION: dict[Language, Calibration] = {
     "de": Calibration(
         centrality=1.0,
-        title=0.5,
-        lead=0.0,
-        early=1.0,
+        singleton=0.0,
+        title=1.0,
+        lead=1.0,
+        early=2.0,
         early_sentences=4,
-        soft_chars=110,
+        soft_chars=70,
         length_exponent=2.0,
         position=0.5,
+        first=0.0,
         quote=0.0,
         redundancy=0.5,
     ),
     "fr": Calibration(
         centrality=2.0,
+        singleton=1.0,
         title=0.5,
         lead=1.0,
-        early=2.0,
-        early_sentences=3,
-        soft_chars=120,
+        early=0.5,
+        early_sentences=4,
+        soft_chars=80,
         length_exponent=2.0,
         position=2.0,
+        first=0.0,
         quote=1.0,
         redundancy=0.6,
     ),
     "en": Calibration(
         centrality=0.5,
-        title=2.0,
+        singleton=0.0,
+        title=3.0,
         lead=1.0,
         early=4.0,
         early_sentences=4,
         soft_chars=140,
-        length_exponent=1.2,
-        position=0.5,
+        length_exponent=1.0,
+        position=1.0,
+        first=0.0,
         quote=0.0,
         redundancy=0.4,
     ),
@@ -112,9 +118,9 @@ def concept_weights(
     for stem, count in frequency.items():
         weight = count**calibration.centrality if count > 1 else calibration.singleton
         if stem in title:
-            weight *= 1 + calibration.title
+            weight = max(weight, 1.0) * (1 + calibration.title)
         if stem in lead:
-            weight *= 1 + calibration.lead
+            weight = max(weight, 1.0) * (1 + calibration.lead)
         if first_rank[stem] < calibration.early_sentences:
             weight *= 1 + calibration.early
         weights[stem] = weight

@@ -18,6 +18,11 @@ from kurzum.models import Language
 
 __all__ = ["Choice", "candidates", "select", "shortlist"]
 
+# Added to every sentence's covered weight, so that a sentence covering nothing new can still
+# be chosen (by length and position) when an article has nothing better: far below the weight
+# of one concept (at least 1 unless ``singleton`` is tuned below it).
+_BASE = 0.01
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -62,7 +67,7 @@ def shortlist(
     for info in infos:
         if not info.usable or info.question:
             continue
-        gain = sum(weights.get(stem, 0.0) for stem in info.stems)
+        gain = _BASE + sum(weights.get(stem, 0.0) for stem in info.stems)
         length = min(len(info.sentence.text), calibration.soft_chars)
         scored.append(
             (
@@ -95,14 +100,14 @@ def select(
     covered: set[str] = set()
     while len(chosen) < count:
         best: Choice | None = None
-        best_value = 0.0
+        best_value = -1.0
         for choice in choices:
             index = choice.info.sentence.index
             if index in chosen or (choice.info.opener and index - 1 not in chosen):
                 continue
             if any(_overlap(choice, c) > calibration.redundancy for c in chosen.values()):
                 continue
-            gain = sum(weights.get(stem, 0.0) for stem in choice.stems - covered)
+            gain = _BASE + sum(weights.get(stem, 0.0) for stem in choice.stems - covered)
             value = (
                 gain
                 / len(choice.short.text) ** calibration.length_exponent

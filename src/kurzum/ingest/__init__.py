@@ -98,7 +98,10 @@ def _draft(text: str, fmt: Format, url: str | None) -> Draft:
     if fmt == "jsonl":
         lines = list(iter_jsonl_lines(text))
         if len(lines) != 1:
-            raise InputError(f"the JSONL input holds {len(lines)} articles; expected one")
+            raise InputError(
+                f"the JSONL input holds {len(lines)} articles; expected one "
+                "(batches: kurzum summarize --jsonl)"
+            )
         return parse_jsonl_line(lines[0]).to_draft()
     return parse_text(text)
 

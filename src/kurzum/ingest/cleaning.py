@@ -37,8 +37,13 @@ class Rule:
     pattern: re.Pattern[str]
     why: str
     replace: str = " "
+    requires: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     cases: tuple[tuple[str, str], ...] = ()
+
+    def applies_to(self, text: str) -> bool:
+        """False when none of the ``requires`` strings occurs: the regex cannot match then."""
+        return not self.requires or any(needle in text for needle in self.requires)
 
 
 def _load(name: str) -> tuple[Rule, ...]:
@@ -56,6 +61,7 @@ def _load(name: str) -> tuple[Rule, ...]:
                     pattern=re.compile(entry["pattern"]),
                     why=" ".join(entry["why"].split()),
                     replace=entry.get("replace", " "),
+                    requires=tuple(entry.get("requires", ())),
                     examples=tuple(entry.get("examples", ())),
                     cases=tuple((case[0], case[1]) for case in entry.get("cases", ())),
                 )
@@ -78,7 +84,7 @@ def clean_block(block: str, rules: tuple[Rule, ...]) -> str:
     """Cut every noise span out of one paragraph; empty when the whole block is noise."""
     text = normalize_spaces(block)
     for rule in rules:
-        if rule.kind == "span" and text:
+        if rule.kind == "span" and text and rule.applies_to(text):
             text = normalize_spaces(rule.pattern.sub(rule.replace, text))
     text = _SPACE_BEFORE_PUNCT.sub("", text)  # left where a span inside a sentence was cut
     for rule in rules:

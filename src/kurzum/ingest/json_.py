@@ -50,7 +50,7 @@ class ArticleRecord(BaseModel):
             title=self.title,
             lead=self.lead,
             paragraphs=tuple(p for p in _PARAGRAPH_BREAK.split(self.text) if p.strip()),
-            language=as_language((self.lang or "").lower()),
+            language=as_language((self.lang or "").lower().replace("_", "-").split("-")[0]),
             date=self.date,
             premium=self.premium,
             url=self.url,

@@ -17,6 +17,7 @@ from typing import Any
 from celery import Celery
 from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 
 from kurzum.settings import Settings
@@ -57,9 +58,26 @@ class WorkerContext:
         """The session factory of this process, created on first use after a fork."""
         with self._lock:
             if self._factory is None or self._pid != os.getpid():
-                self._factory = make_session_factory(make_engine(self.settings.sqlalchemy_url))
+                self._factory = make_session_factory(worker_engine(self.settings))
                 self._pid = os.getpid()
             return self._factory
+
+
+def _no_commit_flush(dbapi_connection: Any, connection_record: Any) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    dbapi_connection.commit()
+
+
+def worker_engine(settings: Settings) -> Engine:
+    """The workers' engine. On PostgreSQL their commits do not wait for the WAL flush
+    (``synchronous_commit=off``, ~6 ms saved per commit here): everything a worker writes is
+    derived from a stored article, and if a crash loses its last commits the reconciler makes
+    them again. Articles themselves (API, import) are written by other engines, fully durable."""
+    engine = make_engine(settings.sqlalchemy_url)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _no_commit_flush)
+    return engine
 
 
 def _retry_countdown(settings: Settings, retries: int) -> float:

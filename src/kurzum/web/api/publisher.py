@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -98,8 +99,14 @@ def put_article(
     """Store the article; a changed body makes the current summary stale and queues a new one."""
     require_scope(key, "articles:write")
     pub = key.publication
-    result = repo.upsert_article(session, pub, external_id, to_input(data, pub), actor_of_key(key))
-    session.commit()
+    article_input = to_input(data, pub)
+    try:
+        result = repo.upsert_article(session, pub, external_id, article_input, actor_of_key(key))
+        session.commit()
+    except IntegrityError:  # a concurrent PUT created the same article first: apply ours on top
+        session.rollback()
+        result = repo.upsert_article(session, pub, external_id, article_input, actor_of_key(key))
+        session.commit()
     if result.needs_summary:
         _wake(dispatcher, result.article)
     response.status_code = 201 if result.created else 200
@@ -155,6 +162,16 @@ def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str
             results.append(
                 BulkLineOut(
                     line=number, external_id=external_id, result="error", error=fields[:500]
+                )
+            )
+            continue
+        except IntegrityError:
+            results.append(
+                BulkLineOut(
+                    line=number,
+                    external_id=external_id,
+                    result="error",
+                    error="changed concurrently; send the line again",
                 )
             )
             continue

@@ -1,8 +1,8 @@
-"""Editor pages: the review queue, the review page and its form actions, the live check.
+"""Editor pages: the review queue, the review page and its form actions.
 
 Every action goes through the same repository functions as the editor API (edit, approve with
 override, reject, regenerate, retract), so the audit log and the rules are the same. The live
-check is a small JSON endpoint running the faithfulness check on bullets being typed.
+check while typing is in :mod:`kurzum.web.pages.check`.
 """
 
 from __future__ import annotations
@@ -12,27 +12,25 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from kurzum.errors import ConflictError, InputError
-from kurzum.models import Bullet, FaithfulnessReport, Summary
-from kurzum.pipeline import bullets_from_json, check_summary, editor_bullets
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
 from kurzum.storage.tables import SummaryVersion, User
 from kurzum.web.api.editor import core_article
 from kurzum.web.deps import DispatcherDep, EditorLogin, actor_of
 from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
+from kurzum.web.pages.check import issue_text
 from kurzum.web.pages.history import history_entries
 from kurzum.web.pages.provenance import segment_blocks
 from kurzum.web.pages.reader import article_url, source_spans, split_lead
-from kurzum.web.pages.templating import NO_STORE, format_date, page_language
+from kurzum.web.pages.templating import format_date, page_language
 
 router = APIRouter(prefix="/editor", route_class=PageRoute, include_in_schema=False)
-check_router = APIRouter(prefix="/editor", include_in_schema=False)
 
 SummaryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 STATES = ("draft", "published", "rejected", "retracted", "superseded")
+StateFilter = Literal["", "draft", "published", "rejected", "retracted", "superseded"]
 AGES = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 QUEUE_FETCH = 200  # rows read before the "to review" filter; enough for a newsroom's day
 
@@ -54,7 +52,7 @@ def _needs_review(version: SummaryVersion, reports: int) -> bool:
 def queue(
     page: PageDep,
     login: EditorLogin,
-    state: Annotated[Literal["", *STATES], Query()] = "",  # type: ignore[valid-type]
+    state: Annotated[StateFilter, Query()] = "",
     publication: Annotated[str, Query(max_length=64)] = "",
     language: Annotated[Literal["", "de", "fr", "en"], Query()] = "",
     age: Annotated[Literal["", "1d", "7d", "30d"], Query()] = "",
@@ -114,12 +112,6 @@ def queue(
     return page.render("editor/queue.html", context)
 
 
-def _issue_text(page: Page, issue: dict[str, Any]) -> str:
-    _ = page.gettext
-    kind = _(f"editor.kind.{issue.get('kind', 'name')}")
-    return _("editor.review.warning", kind=kind, text=str(issue.get("text", "")))
-
-
 def _review(
     page: Page, version: SummaryVersion, flash: str | None = None, status_code: int = 200
 ) -> Response:
@@ -133,7 +125,7 @@ def _review(
         {
             "number": i + 1,
             "text": str(b["text"]),
-            "warnings": [_issue_text(page, x) for x in issues if x.get("bullet") == i],
+            "warnings": [issue_text(page, x) for x in issues if x.get("bullet") == i],
         }
         for i, b in enumerate(version.bullets)
     ]
@@ -307,60 +299,3 @@ def regenerate(
     page.session.commit()
     dispatcher.summarize(article.id, article.content_hash)
     return redirect(f"/editor/summaries/{version.id}?done=regenerate")
-
-
-class CheckIn(BaseModel):
-    """Bullets being typed on the review page."""
-
-    model_config = {"extra": "forbid"}
-    bullets: Annotated[list[Annotated[str, Field(max_length=1000)]], Field(max_length=10)]
-
-
-class CheckIssue(BaseModel):
-    """One unsupported span, with the message the page shows."""
-
-    bullet: int
-    kind: str
-    text: str
-    message: str
-
-
-class CheckOut(BaseModel):
-    """The live check's answer."""
-
-    ok: bool
-    issues: list[CheckIssue]
-    ok_text: str
-
-
-def check_texts(
-    texts: list[str], previous: tuple[Bullet, ...], page: Page, version: SummaryVersion
-) -> CheckOut:
-    """Run the faithfulness check on the non-empty bullets; issue indexes refer to ``texts``."""
-    kept = [i for i, t in enumerate(texts) if t.strip()]
-    report = FaithfulnessReport()
-    if kept:
-        prior = tuple(previous[i] if i < len(previous) else Bullet("") for i in kept)
-        bullets = editor_bullets([texts[i] for i in kept], prior)
-        summary = Summary(bullets, core_article(version.article).language or "de", method="editor")
-        report = check_summary(summary, core_article(version.article))
-    issues = [
-        CheckIssue(
-            bullet=kept[issue.bullet],
-            kind=issue.kind,
-            text=issue.text,
-            message=_issue_text(page, {"kind": issue.kind, "text": issue.text}),
-        )
-        for issue in report.issues
-    ]
-    return CheckOut(ok=not issues, issues=issues, ok_text=page.gettext("editor.review.check_ok"))
-
-
-@check_router.post("/summaries/{summary_id}/check", name="page_editor_check")
-def check(
-    summary_id: SummaryId, data: CheckIn, page: PageDep, login: EditorLogin, response: Response
-) -> CheckOut:
-    """Faithfulness warnings for bullets being edited (nothing is stored)."""
-    response.headers.update(NO_STORE)
-    version = summaries.get_version(page.session, summary_id)
-    return check_texts(data.bullets, bullets_from_json(version.bullets), page, version)
