@@ -48,6 +48,8 @@ check: install-test
 
 bench: install-bench
 	$(PY) benchmarks/bench_quality_speed.py
+	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ import dataclasses
 import itertools
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
 from kurzum.core.features import SentenceInfo, analyse, content_stems
 from kurzum.core.rank import CALIBRATION, Calibration, concept_weights
@@ -129,7 +130,8 @@ class Tuner:
             improved = False
             for name, values in GRID.items():
                 for value in values:
-                    candidate = dataclasses.replace(best, **{name: value})
+                    changes: dict[str, Any] = {name: value}
+                    candidate = dataclasses.replace(best, **changes)
                     result = objective(candidate)
                     if result > best_value + 1e-9:
                         best, best_value, improved = candidate, result, True

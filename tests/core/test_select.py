@@ -5,7 +5,7 @@ from __future__ import annotations
 from kurzum.core.features import analyse, content_stems
 from kurzum.core.rank import CALIBRATION, Calibration, concept_weights
 from kurzum.core.segment import split_article
-from kurzum.core.select import candidates, select, shortlist
+from kurzum.core.select import candidates, select
 from kurzum.models import Article
 
 ARTICLE = Article(
@@ -54,14 +54,3 @@ def test_bullets_come_in_article_order() -> None:
     texts = _run(CALIBRATION["de"])
     positions = [ARTICLE.text.index(t) for t in texts]
     assert positions == sorted(positions)
-
-
-def test_shortlist_keeps_antecedents_of_back_references() -> None:
-    infos = analyse(ARTICLE, split_article(ARTICLE, "de"), "de")
-    weights = concept_weights(infos, frozenset(), frozenset(), CALIBRATION["de"])
-    short = shortlist(infos, weights, CALIBRATION["de"], 1)
-    indices = [i.sentence.index for i in short]
-    for info in short:
-        if info.opener:
-            assert info.sentence.index - 1 in indices
-    assert 3 not in indices  # the zoo sentence is the least promising

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import httpx
 
 from kurzum.llm.prompts import response_schema, rewrite_messages, write_messages
@@ -76,3 +79,22 @@ def test_the_issue_scenarios_are_served_by_name() -> None:
         "error-500",
         "rate-limited",
     } <= set(SCENARIOS)
+
+
+def test_python_m_serves_the_scenarios() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kurzum.llm.testing", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = proc.stdout.readline()
+        url = banner.split(" on ", 1)[1].split(";", 1)[0]
+        models = httpx.get(url + "/models", timeout=5).json()
+        assert "invented-number" in [m["id"] for m in models["data"]]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

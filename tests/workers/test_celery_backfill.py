@@ -46,7 +46,7 @@ def factory(tmp_path: Path) -> Iterator[SessionFactory]:
 
 def _sink(factory: SessionFactory) -> InProcessSink:
     settings = Settings(environment="test", worker="off", retry_base_seconds=0)
-    return InProcessSink(InProcessWorker(factory, settings))
+    return InProcessSink(InProcessWorker(factory, settings), factory, settings)
 
 
 def _import(factory: SessionFactory, pub_id: int, count: int, year: int) -> None:

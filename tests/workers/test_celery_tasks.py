@@ -181,8 +181,9 @@ def test_sending_to_a_dead_broker_neither_raises_nor_hangs() -> None:
 
 def test_queue_length_counts_waiting_tasks(broker: str) -> None:
     dispatcher = CeleryDispatcher(make_celery(Settings(broker_url=broker)))
-    assert dispatcher.summarize_many([(i, "h") for i in range(7)], queue=BACKFILL_QUEUE) == 7
-    assert dispatcher.queue_length(BACKFILL_QUEUE) == 7
+    # 30 articles travel as two batch messages (25 + 5).
+    assert dispatcher.summarize_many([(i, "h") for i in range(30)], queue=BACKFILL_QUEUE) == 30
+    assert dispatcher.queue_length(BACKFILL_QUEUE) == 2
     assert dispatcher.queue_length(LIVE_QUEUE) == 0
 
 

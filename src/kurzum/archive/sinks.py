@@ -11,7 +11,8 @@ from typing import Protocol
 
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory
-from kurzum.workers.celery_app import BACKFILL_QUEUE, LIVE_QUEUE, make_celery
+from kurzum.workers.batch import summarize_articles
+from kurzum.workers.celery_app import BACKFILL_QUEUE, BATCH_SIZE, LIVE_QUEUE, make_celery
 from kurzum.workers.celery_tasks import CeleryDispatcher, reconcile_leased
 from kurzum.workers.inprocess import InProcessWorker
 
@@ -55,15 +56,22 @@ class CelerySink:
 
 @dataclass
 class InProcessSink:
-    """Runs the tasks in this process, synchronously, before ``send`` returns."""
+    """Runs the tasks in this process, synchronously, before ``send`` returns: the same batch
+    task function the Celery workers run, and the in-process worker for webhooks and retries."""
 
     worker: InProcessWorker
+    session_factory: SessionFactory
+    settings: Settings
     lease_seconds: float | None = field(default=None)
 
     def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
-        for article_id, digest in items:
-            self.worker.summarize(article_id, digest)
-        self.worker.drain(reconcile_first=False)
+        for start in range(0, len(items), BATCH_SIZE):
+            results = summarize_articles(self.session_factory, items[start : start + BATCH_SIZE],
+                                         self.settings)
+            for result in results.values():
+                for delivery_id in result.deliveries:
+                    self.worker.webhook(delivery_id)
+        self.worker.drain(reconcile_first=False)  # the webhooks
 
     def waiting(self, *, backfill: bool) -> int:
         return 0
@@ -76,4 +84,4 @@ def make_sink(settings: Settings, session_factory: SessionFactory, *, celery: bo
     """A Celery sink (``celery=True``) or the in-process one of the embedded default."""
     if celery:
         return CelerySink(CeleryDispatcher(make_celery(settings)), session_factory, settings)
-    return InProcessSink(InProcessWorker(session_factory, settings))
+    return InProcessSink(InProcessWorker(session_factory, settings), session_factory, settings)

@@ -21,8 +21,10 @@ __all__ = ["SentenceInfo", "analyse", "content_stems", "opens_with_reference"]
 
 _STEMMER_NAMES: dict[Language, str] = {"de": "german", "fr": "french", "en": "english"}
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
+_FIRST_WORDS = re.compile(r"\W*(\w+(?:['’]\w+)?)(?:\W+(\w+(?:['’]\w+)?))?")
 _CLOSERS = "»«“”\"'’) "
 _END = re.compile(r"[.!…][»«“”\"'’)]*$")
+_PAIRED_MARKS = re.compile(r"[«»„“”\"()]")
 _QUOTE_MARKS = re.compile(r"[«„“\"‘]")
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|‘[^’]*’")
 _MIN_WORDS = 5  # fewer words than this is a caption, dateline or heading, never a bullet
@@ -62,17 +64,16 @@ def content_stems(text: str, language: Language) -> frozenset[str]:
 
 def opens_with_reference(text: str, language: Language) -> bool:
     """Whether ``text`` opens with a word that needs an antecedent ("Er", "Diese", "Il")."""
-    words = _WORD.findall(text[:60].lower())
-    if not words:
+    match = _FIRST_WORDS.match(text)
+    if match is None:
         return False
+    first = match.group(1).lower()
+    second = match.group(2) or ""
     openers = OPENERS[language]
-    if words[0] in openers or " ".join(words[:2]) in openers:
+    if first in openers or f"{first} {second.lower()}" in openers:
         return True
-    if language == "de" and words[0] in ("das", "die", "der") and len(words) > 1:
-        # "Das ist …", "Die wurden …": a demonstrative, unlike the article in "Das Haus …".
-        second: str = _WORD.findall(text[:60])[1]
-        return second[:1].islower()
-    return False
+    # "Das ist …", "Die wurden …": a demonstrative, unlike the article in "Das Haus …".
+    return language == "de" and first in ("das", "die", "der") and second[:1].islower()
 
 
 def analyse(
@@ -120,6 +121,8 @@ def _usable(text: str, n_words: int, stems: frozenset[str]) -> bool:
 
 def _balanced(text: str) -> bool:
     """Quotes and parentheses are closed: the sentence is not a piece of a longer quote."""
+    if not _PAIRED_MARKS.search(text):
+        return True
     if text.count("«") != text.count("»") or text.count("(") != text.count(")"):
         return False
     # „…“ (German) and “…” (English) share “: each pair has two marks, so the sum is even.

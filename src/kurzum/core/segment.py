@@ -21,7 +21,8 @@ __all__ = ["split_article", "split_text"]
 _CANDIDATE = re.compile(r"[.!?…]+[»«“”\"'’)\]]*(?=\s|$)")
 # A full stop glued to the next sentence by scraping ("über die Schweiz.Die Orkanböen").
 _GLUED = re.compile(r"(?<=[a-zäöüéèàç]{3})[.!?](?=[A-ZÄÖÜ][a-zäöüéèàç])")
-_TOKEN_BEFORE = re.compile(r"(\S*?)[.]+[»«“”\"'’)\]]*$")
+_NON_SPACE = re.compile(r"\S")
+_CLOSERS = "»«“”\"'’)]"
 _NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
 _ACRONYM = re.compile(r"(?:\w{1,2}\.)+\w{1,2}")
 _WORD = re.compile(r"[\w'’-]+")
@@ -87,25 +88,27 @@ def _split_line(line: str, offset: int, language: Language, spans: list[tuple[in
 
 def _is_boundary(line: str, match: re.Match[str], language: Language) -> bool:
     """Whether the terminator ``match`` really ends a sentence."""
-    rest = line[match.end() :].lstrip()
-    if not rest:
+    following = _NON_SPACE.search(line, match.end())
+    if following is None:
         return True
-    first = rest[0]
+    first = following.group()
     if not (first.isupper() or first.isdigit() or first in _OPENERS):
         return False
-    terminator = match.group()
-    if terminator.rstrip("»«“”\"'’)]") != ".":
+    if match.group().rstrip(_CLOSERS) != ".":
         return True  # "!", "?", "…", "..." followed by a capital
-    before = line[: match.start() + 1]
-    if before[-2:-1].isspace():
+    dot = match.start()
+    if dot > 0 and line[dot - 1].isspace():
         return True  # "Sheffield United . Up for the battle"
-    token_match = _TOKEN_BEFORE.search(line, max(0, match.end() - 40), match.end())
-    token = token_match.group(1).lstrip(_OPENERS) if token_match else ""
-    return not _is_abbreviation(token, line[: match.start()], rest, language)
+    token_start = max(line.rfind(" ", 0, dot), line.rfind("\u00a0", 0, dot)) + 1
+    token = line[token_start:dot].lstrip(_OPENERS)
+    return not _is_abbreviation(token, line, token_start, following.start(), language)
 
 
-def _is_abbreviation(token: str, before: str, rest: str, language: Language) -> bool:
-    """Whether ``token.`` is an abbreviation, an initial or an ordinal rather than an end."""
+def _is_abbreviation(token: str, line: str, start: int, after: int, language: Language) -> bool:
+    """Whether ``token.`` is an abbreviation, an initial or an ordinal rather than an end.
+
+    ``start`` is where the token begins in ``line``, ``after`` where the next word begins.
+    """
     if not token:
         return False
     if token in ABBREVIATIONS[language] or (len(token) == 1 and token.isalpha()):
@@ -113,17 +116,12 @@ def _is_abbreviation(token: str, before: str, rest: str, language: Language) -> 
     if _ACRONYM.fullmatch(token):
         return True  # "U.S.", "z.B.", "e.g."
     if _NUMBER.fullmatch(token) and language == "de":
-        next_word = _first_word(rest)
+        word = _WORD.match(line, after, after + 40)
+        next_word = word.group() if word else ""
         if next_word in _MONTHS["de"] or next_word in _ORDINAL_NOUNS:
             return True
-        if next_word in ABBREVIATIONS["de"] and rest.startswith(next_word + "."):
+        if next_word in ABBREVIATIONS["de"] and line.startswith(next_word + ".", after):
             return True  # "20. Jh."
-        words = _WORD.findall(before[: len(before) - len(token)])
+        words = _WORD.findall(line, max(0, start - 30), start)
         return bool(words) and words[-1].lower() in _ORDINAL_BEFORE and len(token) <= 3
     return False
-
-
-def _first_word(text: str) -> str:
-    """The first word of ``text`` (letters, digits, apostrophes, hyphens)."""
-    match = _WORD.match(text[:40])
-    return match.group() if match else ""

@@ -16,7 +16,7 @@ from kurzum.core.rank import Calibration
 from kurzum.core.shorten import Shortened, shorten
 from kurzum.models import Language
 
-__all__ = ["Choice", "candidates", "select", "shortlist"]
+__all__ = ["Choice", "candidates", "select"]
 
 # Added to every sentence's covered weight, so that a sentence covering nothing new can still
 # be chosen (by length and position) when an article has nothing better: far below the weight
@@ -42,43 +42,14 @@ def candidates(
     for info in infos:
         if not info.usable or info.question:
             continue
-        short = shorten(info.sentence.text, language, max_chars)
+        short = shorten(info.sentence.text, language, max_chars, soft)
         if short is None:
             continue
-        if len(short.text) > soft:
-            short = shorten(info.sentence.text, language, soft) or short
         stems = info.stems
         if short.text != info.sentence.text:
             stems = content_stems(short.text, language)
         result.append(Choice(info, short, stems))
     return result
-
-
-def shortlist(
-    infos: list[SentenceInfo], weights: dict[str, float], calibration: Calibration, size: int
-) -> list[SentenceInfo]:
-    """The ``size`` most promising usable sentences (and the antecedents of back-references).
-
-    A speed-up only: shortening is the costly step, so it is tried on these alone. The
-    estimate is the value ``select`` would give the sentence as a first bullet, with its
-    length capped at ``soft_chars`` (it may be shortened to that).
-    """
-    scored: list[tuple[float, int]] = []
-    for info in infos:
-        if not info.usable or info.question:
-            continue
-        gain = _BASE + sum(weights.get(stem, 0.0) for stem in info.stems)
-        length = min(len(info.sentence.text), calibration.soft_chars)
-        scored.append(
-            (
-                gain / length**calibration.length_exponent * _form(info, calibration),
-                info.sentence.index,
-            )
-        )
-    scored.sort(reverse=True)
-    keep = {index for _, index in scored[:size]}
-    keep |= {i - 1 for i in keep if infos[i].opener}
-    return [infos[i] for i in sorted(keep)]
 
 
 def _form(info: SentenceInfo, calibration: Calibration) -> float:

@@ -92,12 +92,21 @@ class Shortened:
     text: str
 
 
-def shorten(sentence: str, language: Language, max_chars: int) -> Shortened | None:
-    """The longest faithful shortening of ``sentence`` within ``max_chars``, or None."""
+def shorten(
+    sentence: str, language: Language, max_chars: int, target: int | None = None
+) -> Shortened | None:
+    """The longest faithful shortening of ``sentence`` within ``target`` characters.
+
+    When ``target`` (default: ``max_chars``) cannot be reached, the sentence without its
+    parentheticals, inserted clauses and trailing attribution is returned if that fits
+    ``max_chars``; None when nothing fits ``max_chars``.
+    """
+    goal = max_chars if target is None else min(target, max_chars)
     spans: list[tuple[int, int]] = [(0, len(sentence))]
     candidate = _build(sentence, spans, cut=False)
-    if len(candidate.text) <= max_chars:
+    if len(candidate.text) <= goal:
         return candidate
+    fallback = candidate if len(candidate.text) <= max_chars else None
     for step in (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_last_clause):
         while True:
             reduced = step(sentence, spans, language)
@@ -105,11 +114,16 @@ def shorten(sentence: str, language: Language, max_chars: int) -> Shortened | No
                 break
             spans = reduced
             candidate = _build(sentence, spans, cut=spans[-1][1] < len(sentence))
+            if not _is_statement(candidate.text):
+                return fallback
+            if len(candidate.text) <= goal:
+                return candidate
+            if step is _drop_last_clause:
+                continue
             if len(candidate.text) <= max_chars:
-                return candidate if _is_statement(candidate.text) else None
-            if step is not _drop_last_clause:
-                break
-    return None
+                fallback = candidate
+            break
+    return fallback
 
 
 def _build(sentence: str, spans: list[tuple[int, int]], *, cut: bool) -> Shortened:

@@ -6,17 +6,13 @@ from kurzum.core.features import analyse, content_stems
 from kurzum.core.options import SummaryOptions
 from kurzum.core.rank import CALIBRATION, concept_weights
 from kurzum.core.segment import split_article
-from kurzum.core.select import candidates, select, shortlist
+from kurzum.core.select import candidates, select
 from kurzum.errors import EmptyInputError
 from kurzum.models import Article, Bullet, Language, Source, Summary
 
 __all__ = ["resolve_language", "summarize"]
 
 _DEFAULTS = SummaryOptions()
-# Sentences considered beyond twice the bullet count: with 10 the bullets of all 140 dev
-# articles are the same as when every sentence is considered (checked with
-# benchmarks/tune_ranker.py --check-shortlist), at half the time.
-_SHORTLIST = 50
 
 
 def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
@@ -37,8 +33,7 @@ def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
         content_stems(article.lead or "", language),
         calibration,
     )
-    promising = shortlist(infos, weights, calibration, _SHORTLIST + 2 * options.bullets)
-    pool = candidates(promising, options.max_chars, language, calibration.soft_chars)
+    pool = candidates(infos, options.max_chars, language, calibration.soft_chars)
     choices = select(pool, weights, options.bullets, calibration)
     bullets = tuple(
         Bullet(

@@ -30,6 +30,8 @@ LIVE_QUEUE = "kurzum.live"
 BACKFILL_QUEUE = "kurzum.backfill"
 QUEUES = (LIVE_QUEUE, BACKFILL_QUEUE)
 SUMMARIZE_TASK = "kurzum.summarize"
+SUMMARIZE_BATCH_TASK = "kurzum.summarize_batch"
+BATCH_SIZE = 25  # articles per batch message: one read and one write transaction each
 WEBHOOK_TASK = "kurzum.webhook"
 
 

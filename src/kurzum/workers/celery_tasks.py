@@ -24,9 +24,12 @@ from kurzum.settings import Settings
 from kurzum.storage import bulk, jobs, outbox
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, session_scope
 from kurzum.workers import tasks
+from kurzum.workers.batch import summarize_articles
 from kurzum.workers.celery_app import (
     BACKFILL_QUEUE,
+    BATCH_SIZE,
     LIVE_QUEUE,
+    SUMMARIZE_BATCH_TASK,
     SUMMARIZE_TASK,
     WEBHOOK_TASK,
 )
@@ -103,6 +106,22 @@ def register(app: Celery, settings: Settings) -> WorkerContext:
             raise self.retry(countdown=_retry_countdown(settings, self.request.retries))
         return result.outcome
 
+    def summarize_batch(self: Any, items: list[list[Any]]) -> dict[str, int]:
+        """Summarize an archive batch; failed articles continue on the single task's retries."""
+        pairs = [(int(i), str(h)) for i, h in items]
+        results = summarize_articles(context.session_factory(), pairs, settings)
+        digests = dict(pairs)
+        outcomes: dict[str, int] = {}
+        for article_id, result in results.items():
+            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+            for delivery_id in result.deliveries:
+                dispatcher.webhook(delivery_id)
+            if result.outcome == "failed" and settings.max_attempts > 1:
+                dispatcher.summarize_later(
+                    article_id, digests[article_id], _retry_countdown(settings, 0)
+                )
+        return outcomes
+
     def webhook(self: Any, delivery_id: int) -> bool:
         """Deliver one webhook; the outbox row keeps attempts, backoff and the last error."""
         delivered = tasks.deliver_webhook(context.session_factory(), delivery_id, settings)
@@ -120,6 +139,7 @@ def register(app: Celery, settings: Settings) -> WorkerContext:
         "reject_on_worker_lost": True,
     }
     app.task(name=SUMMARIZE_TASK, max_retries=max(settings.max_attempts, 8), **common)(summarize)
+    app.task(name=SUMMARIZE_BATCH_TASK, max_retries=8, **common)(summarize_batch)
     app.task(name=WEBHOOK_TASK, max_retries=max(settings.webhook_max_attempts, 8), **common)(
         webhook
     )
@@ -146,10 +166,24 @@ class CeleryDispatcher:
         self._send([(WEBHOOK_TASK, (delivery_id,))], LIVE_QUEUE)
 
     def summarize_many(self, items: Iterable[tuple[int, str]], queue: str = LIVE_QUEUE) -> int:
-        """Queue many summarizations over one producer connection; returns how many were sent."""
-        return self._send([(SUMMARIZE_TASK, (i, h)) for i, h in items], queue)
+        """Queue many summarizations, ``BATCH_SIZE`` per message, over one producer connection;
+        returns how many articles were sent."""
+        pairs = [(int(i), str(h)) for i, h in items]
+        if len(pairs) <= 1:
+            return self._send([(SUMMARIZE_TASK, p) for p in pairs], queue)
+        calls: list[tuple[str, tuple[Any, ...]]] = [
+            (SUMMARIZE_BATCH_TASK, ([list(p) for p in pairs[k : k + BATCH_SIZE]],))
+            for k in range(0, len(pairs), BATCH_SIZE)
+        ]
+        return min(len(pairs), self._send(calls, queue) * BATCH_SIZE)
 
-    def _send(self, calls: list[tuple[str, tuple[Any, ...]]], queue: str) -> int:
+    def summarize_later(self, article_id: int, content_hash: str, countdown: float) -> None:
+        """Queue a retry of one article after ``countdown`` seconds."""
+        self._send([(SUMMARIZE_TASK, (article_id, content_hash))], LIVE_QUEUE, countdown)
+
+    def _send(
+        self, calls: list[tuple[str, tuple[Any, ...]]], queue: str, countdown: float | None = None
+    ) -> int:
         sent = 0
         with self.app.connection_for_write() as conn:  # not connected: only its error types
             errors = (BrokerError, OSError, *conn.connection_errors)
@@ -157,7 +191,12 @@ class CeleryDispatcher:
             with self.app.producer_or_acquire() as producer:
                 for name, args in calls:
                     self.app.send_task(
-                        name, args=args, queue=queue, routing_key=queue, producer=producer
+                        name,
+                        args=args,
+                        queue=queue,
+                        routing_key=queue,
+                        producer=producer,
+                        countdown=countdown,
                     )
                     sent += 1
         except errors as exc:

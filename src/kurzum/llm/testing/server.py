@@ -224,7 +224,10 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve ``SCENARIOS`` until interrupted."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m kurzum.llm.testing",
+        description="Serve scripted OpenAI-compatible answers; the model name picks the script.",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
     args = parser.parse_args(argv)
