@@ -23,15 +23,16 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
 ARTICLE = "nordkorea-1"
-BODY = ("Nordkorea hat am Dienstag erneut eine ballistische Rakete getestet. Die Rakete flog "
-        "nach Angaben des südkoreanischen Generalstabs rund 400 Kilometer weit.\n\n"
-        "Japan und Südkorea verurteilten den Test scharf. Die USA riefen Pjöngjang zu "
-        "Gesprächen ohne Vorbedingungen auf.\n\nEs ist bereits der dritte Test in diesem Monat.")
+BODY = (
+    "Nordkorea hat am Dienstag erneut eine ballistische Rakete getestet. Die Rakete flog "
+    "nach Angaben des südkoreanischen Generalstabs rund 400 Kilometer weit.\n\n"
+    "Japan und Südkorea verurteilten den Test scharf. Die USA riefen Pjöngjang zu "
+    "Gesprächen ohne Vorbedingungen auf.\n\nEs ist bereits der dritte Test in diesem Monat."
+)
 LUA = """
 local cookie = os.getenv("KZ_COOKIE")
 local share = tonumber(os.getenv("KZ_SUBSCRIBER_SHARE"))
@@ -86,15 +87,20 @@ with session_scope(f) as db:
 InProcessWorker(f, s).drain()
 print(token)
 """
-    out = subprocess.run([sys.executable, "-c", code], env=_env(data_dir), check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=_env(data_dir), check=True, capture_output=True, text=True
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
 def _env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KURZUM_")}
-    return env | {"KURZUM_DATA_DIR": str(data_dir), "KURZUM_ENVIRONMENT": "test",
-                  "KURZUM_WORKER": "off", "KURZUM_COOKIE_SECURE": "false"}
+    return env | {
+        "KURZUM_DATA_DIR": str(data_dir),
+        "KURZUM_ENVIRONMENT": "test",
+        "KURZUM_WORKER": "off",
+        "KURZUM_COOKIE_SECURE": "false",
+    }
 
 
 def _free_port() -> int:
@@ -115,8 +121,11 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
     p99 = _ms(re.search(r"\s99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     errors = 0
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                              r"timeout (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        output,
+    )
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -143,10 +152,26 @@ def main() -> int:
         script.write_text(LUA)
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "kurzum.web.app:create_app",
-             "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-             "--log-level", "warning", "--no-access-log"],
-            env=_env(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "kurzum.web.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=_env(data_dir),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
@@ -155,20 +180,41 @@ def main() -> int:
                     break
                 except OSError:
                     time.sleep(0.2)
-            targets = {"reader-summary-api": f"/api/v1/reader/publications/blick/articles/"
-                                             f"{ARTICLE}/summary",
-                       "article-page": f"/p/blick/{ARTICLE}"}
+            targets = {
+                "reader-summary-api": f"/api/v1/reader/publications/blick/articles/"
+                f"{ARTICLE}/summary",
+                "article-page": f"/p/blick/{ARTICLE}",
+            }
             for target, path in targets.items():
                 for mix, share in (("anonymous", "0"), ("subscriber", "1"), ("50/50", "0.5")):
-                    env = os.environ | {"KZ_COOKIE": cookie, "KZ_SUBSCRIBER_SHARE": share,
-                                        "KZ_PATH": path}
+                    env = os.environ | {
+                        "KZ_COOKIE": cookie,
+                        "KZ_SUBSCRIBER_SHARE": share,
+                        "KZ_PATH": path,
+                    }
                     out = subprocess.run(
-                        [wrk, "-t", "1", "-c", str(args.connections), "-d", f"{args.duration}s",
-                         "--latency", "-s", str(script), base],
-                        env=env, capture_output=True, text=True, check=True).stdout
+                        [
+                            wrk,
+                            "-t",
+                            "1",
+                            "-c",
+                            str(args.connections),
+                            "-d",
+                            f"{args.duration}s",
+                            "--latency",
+                            "-s",
+                            str(script),
+                            base,
+                        ],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
                     rps, p50, p99, total, errors = parse_wrk(out)
-                    run = LoadRun(target, mix, rps, round(p50, 2), round(p99, 2), total, errors,
-                                  args.duration)
+                    run = LoadRun(
+                        target, mix, rps, round(p50, 2), round(p99, 2), total, errors, args.duration
+                    )
                     print(json.dumps(asdict(run)), flush=True)
                     runs.append(run)
         finally:
@@ -180,21 +226,32 @@ def main() -> int:
 
 def write_results(runs: list[LoadRun], args: argparse.Namespace) -> None:
     RESULTS.mkdir(exist_ok=True)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
-            "uvicorn_workers": args.workers, "connections": args.connections,
-            "command": " ".join(["python", *sys.argv]),
-            "load_average_at_end": os.getloadavg()[0]}
-    (RESULTS / "load.json").write_text(json.dumps({"meta": meta,
-                                                   "runs": [asdict(r) for r in runs]},
-                                                  indent=2) + "\n")
-    lines = ["# Load on loopback (wrk, premium article, SQLite)", "",
-             f"{meta['date']}, {meta['cpus']} CPUs, uvicorn --workers {args.workers}, wrk "
-             f"-t1 -c{args.connections}, {args.duration} s per run; `{meta['command']}`; "
-             f"load average at the end {meta['load_average_at_end']:.1f}", "",
-             "| target | readers | req/s | p50 ms | p99 ms | requests | errors |",
-             "|---|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r.target} | {r.mix} | {r.requests_per_second:.0f} | {r.p50_ms:.1f} | "
-              f"{r.p99_ms:.1f} | {r.requests} | {r.errors} |" for r in runs]
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "uvicorn_workers": args.workers,
+        "connections": args.connections,
+        "command": " ".join(["python", *sys.argv]),
+        "load_average_at_end": os.getloadavg()[0],
+    }
+    (RESULTS / "load.json").write_text(
+        json.dumps({"meta": meta, "runs": [asdict(r) for r in runs]}, indent=2) + "\n"
+    )
+    lines = [
+        "# Load on loopback (wrk, premium article, SQLite)",
+        "",
+        f"{meta['date']}, {meta['cpus']} CPUs, uvicorn --workers {args.workers}, wrk "
+        f"-t1 -c{args.connections}, {args.duration} s per run; `{meta['command']}`; "
+        f"load average at the end {meta['load_average_at_end']:.1f}",
+        "",
+        "| target | readers | req/s | p50 ms | p99 ms | requests | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r.target} | {r.mix} | {r.requests_per_second:.0f} | {r.p50_ms:.1f} | "
+        f"{r.p99_ms:.1f} | {r.requests} | {r.errors} |"
+        for r in runs
+    ]
     (RESULTS / "load.md").write_text("\n".join(lines) + "\n")
 
 

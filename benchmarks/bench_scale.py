@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import write_archive  # noqa: E402
+from synth import write_archive
 
 RESULTS = Path(__file__).parent / "results"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -67,12 +67,14 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
 
 def _setup_database(env: dict[str, str]) -> None:
     """Migrate and create the publication ``bench`` in the configured database."""
-    code = ("from kurzum.settings import get_settings\n"
-            "from kurzum.storage.db import make_engine, make_session_factory, session_scope, upgrade\n"
-            "from kurzum.storage.articles import create_publication\n"
-            "s = get_settings(); e = make_engine(s.sqlalchemy_url); upgrade(e)\n"
-            "with session_scope(make_session_factory(e)) as db:\n"
-            "    create_publication(db, slug='bench', name='Bench', language='de')\n")
+    code = (
+        "from kurzum.settings import get_settings\n"
+        "from kurzum.storage.db import make_engine, make_session_factory, session_scope, upgrade\n"
+        "from kurzum.storage.articles import create_publication\n"
+        "s = get_settings(); e = make_engine(s.sqlalchemy_url); upgrade(e)\n"
+        "with session_scope(make_session_factory(e)) as db:\n"
+        "    create_publication(db, slug='bench', name='Bench', language='de')\n"
+    )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
@@ -92,16 +94,19 @@ def _flush_redis() -> None:
 
 
 def _count(env: dict[str, str]) -> tuple[int, int]:
-    code = ("from sqlalchemy import func, select\n"
-            "from kurzum.settings import get_settings\n"
-            "from kurzum.storage.db import make_engine, make_session_factory\n"
-            "from kurzum.storage.tables import Article, SummaryVersion\n"
-            "s = get_settings(); f = make_session_factory(make_engine(s.sqlalchemy_url))\n"
-            "with f() as db:\n"
-            "    print(db.scalar(select(func.count(SummaryVersion.id))),"
-            " db.scalar(select(func.count(Article.id)).where(Article.status == 'failed')))\n")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    code = (
+        "from sqlalchemy import func, select\n"
+        "from kurzum.settings import get_settings\n"
+        "from kurzum.storage.db import make_engine, make_session_factory\n"
+        "from kurzum.storage.tables import Article, SummaryVersion\n"
+        "s = get_settings(); f = make_session_factory(make_engine(s.sqlalchemy_url))\n"
+        "with f() as db:\n"
+        "    print(db.scalar(select(func.count(SummaryVersion.id))),"
+        " db.scalar(select(func.count(Article.id)).where(Article.status == 'failed')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     return int(out[0]), int(out[1])
 
 
@@ -113,22 +118,58 @@ def run_setup(setup: str, archive: Path, n: int, workdir: Path) -> Run:
         workers = 0
     else:
         _flush_redis()
-        env = _env({"KURZUM_DATABASE_URL": _recreate_pg(), "KURZUM_WORKER": "celery",
-                    "KURZUM_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-                    "KURZUM_DATA_DIR": str(workdir / setup)})
+        env = _env(
+            {
+                "KURZUM_DATABASE_URL": _recreate_pg(),
+                "KURZUM_WORKER": "celery",
+                "KURZUM_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+                "KURZUM_DATA_DIR": str(workdir / setup),
+            }
+        )
         via = "celery"
         workers = int(setup.split("-")[1])
     _setup_database(env)
-    procs = [subprocess.Popen([sys.executable, "-m", "kurzum", "worker", "--pool", "solo",
-                               "--loglevel", "WARNING", "--hostname", f"bench{i}@%h"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-             for i in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kurzum",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "--hostname",
+                f"bench{i}@%h",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(workers)
+    ]
     time.sleep(3 if workers else 0)  # workers connected before the clock starts
     start = time.perf_counter()
-    importer = subprocess.Popen([sys.executable, "-m", "kurzum", "import", str(archive),
-                                 "--publication", "bench", "--via", via, "--wait",
-                                 "--timeout", "7200"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+    importer = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kurzum",
+            "import",
+            str(archive),
+            "--publication",
+            "bench",
+            "--via",
+            via,
+            "--wait",
+            "--timeout",
+            "7200",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     status, import_rss = _wait_rss(importer)
     seconds = time.perf_counter() - start
     rss = {"import": round(import_rss, 1)}
@@ -145,21 +186,30 @@ def run_setup(setup: str, archive: Path, n: int, workdir: Path) -> Run:
 
 def write_results(runs: list[Run], n: int) -> None:
     RESULTS.mkdir(exist_ok=True)
-    meta = {"articles": n, "cpus": os.cpu_count(), "python": platform.python_version(),
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "command": " ".join(["python", *sys.argv])}
-    (RESULTS / "scale.json").write_text(json.dumps({"meta": meta,
-                                                    "runs": [asdict(r) for r in runs]},
-                                                   indent=2) + "\n")
-    lines = [f"# Import + summarize {n:,} synthetic articles end to end", "",
-             f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; "
-             f"`{meta['command']}`", "",
-             "| setup | articles/s | seconds | summaries | failed | peak RSS (MB) |",
-             "|---|---:|---:|---:|---:|---|"]
+    meta = {
+        "articles": n,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "command": " ".join(["python", *sys.argv]),
+    }
+    (RESULTS / "scale.json").write_text(
+        json.dumps({"meta": meta, "runs": [asdict(r) for r in runs]}, indent=2) + "\n"
+    )
+    lines = [
+        f"# Import + summarize {n:,} synthetic articles end to end",
+        "",
+        f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; `{meta['command']}`",
+        "",
+        "| setup | articles/s | seconds | summaries | failed | peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for r in runs:
         rss = ", ".join(f"{k} {v:.0f}" for k, v in r.peak_rss_mb.items())
-        lines.append(f"| {r.setup} | {r.per_second:.1f} | {r.seconds:.1f} | {r.summaries} | "
-                     f"{r.failed} | {rss} |")
+        lines.append(
+            f"| {r.setup} | {r.per_second:.1f} | {r.seconds:.1f} | {r.summaries} | "
+            f"{r.failed} | {rss} |"
+        )
     (RESULTS / "scale.md").write_text("\n".join(lines) + "\n")
 
 

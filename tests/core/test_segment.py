@@ -86,6 +86,7 @@ CASES: list[tuple[Language, list[str]]] = [
     ("fr", ["M. Grenell s’en est pris au régime iranien.", "Mme Dupont a répondu."]),
     ("fr", ["Ils sont arrivés le 3 oct. 2024 à Paris.", "Voir cf. p. 12 pour les détails."]),
     ("fr", ["Cela coûte 1,5 mio. de francs.", "«C'est fini.»", "Il est parti."]),
+    ("fr", ["Si l'on débourse 39 fr. 90 de plus, on obtient un magasin.", "Bref: c'est cher."]),
     # English
     (
         "en",
@@ -95,6 +96,10 @@ CASES: list[tuple[Language, list[str]]] = [
         ],
     ),
     ("en", ["They met at 5 p.m. on Tuesday.", "Nothing happened."]),
+    (
+        "en",
+        ["Mr Collins, from the 2nd Battalion,. Royal Regiment of Fusiliers, died.", "He was 20."],
+    ),
     (
         "en",
         [

@@ -80,6 +80,24 @@ def test_object_clause_and_needed_relative_clause_are_kept() -> None:
     )
 
 
+def test_inserted_relative_clause_is_dropped_unless_it_goes_on() -> None:
+    johnson = (
+        "Johnson, who became the face of HIV/Aids 22 years ago, is now campaigning for more "
+        "people to get tested for the disease."
+    )
+    result = shorten(johnson, "en", 90)
+    assert result is not None
+    assert result.text == (
+        "Johnson is now campaigning for more people to get tested for the disease."
+    )
+    ryanair = (
+        "Ryanair, qui dessert 37 pays, principalement européens, a transporté près de 184 "
+        "millions de passagers au cours de l’exercice 2023-24."
+    )
+    short = shorten(ryanair, "fr", 100)
+    assert short is None or "Ryanair principalement" not in short.text
+
+
 def test_english_and_french_attributions() -> None:
     en = shorten(
         "The repair will take about 18 months and cost $12 million, officials said.", "en", 70

@@ -140,3 +140,19 @@ def test_unsupported_language_is_an_error() -> None:
 def test_empty_article_is_an_error() -> None:
     with pytest.raises(EmptyInputError):
         summarize(Article(title="Titel", lead=None, paragraphs=("  ",), language="de"))
+
+
+def test_quote_fragments_and_scraping_noise_are_not_bullets() -> None:
+    article = Article(
+        title=None,
+        lead=None,
+        paragraphs=(
+            "The basketball player says he is still surprised at the impact the news had. "
+            "'At that time, people were really dying of Aids. I was just scared to death,' "
+            "he said. Johnson now campaigns for more people to get tested for the disease.",
+        ),
+        language="en",
+    )
+    texts = summarize(article).texts
+    assert texts
+    assert not any(t.startswith("'") for t in texts)

@@ -35,10 +35,10 @@ def _ensure_database() -> str | None:
     except ImportError:
         return "psycopg is not installed (pip install 'kurzum[postgres]')"
     try:
-        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=2,
-                             autocommit=True) as conn:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                 (PG_DATABASE,)).fetchone()
+        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=2, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)
+            ).fetchone()
             if found is None:
                 conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
     except psycopg.errors.DuplicateDatabase:

@@ -41,43 +41,68 @@ MARKER_BULLETS = [
 ]
 AUDIENCE = "kurzum-blick"
 ARTICLE_ID = "ratssitzung-1"
-BODY = ("Der Rat der Stadt hat am Montag über mehrere Vorlagen beraten. Die Sitzung dauerte "
-        "bis spät in den Abend.\n\nDie Verwaltung stellte neue Berichte vor. Sie sollen im "
-        "Herbst beraten werden.\n\nDie Öffentlichkeit konnte die Debatte auf der Tribüne "
-        "verfolgen.")
+BODY = (
+    "Der Rat der Stadt hat am Montag über mehrere Vorlagen beraten. Die Sitzung dauerte "
+    "bis spät in den Abend.\n\nDie Verwaltung stellte neue Berichte vor. Sie sollen im "
+    "Herbst beraten werden.\n\nDie Öffentlichkeit konnte die Debatte auf der Tribüne "
+    "verfolgen."
+)
 LEAD = "Die Stadt berät über Vorlagen."
 PASSWORD = "correct horse battery"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-SPOOFED_IP = {"X-Forwarded-For": "66.249.66.1", "X-Real-IP": "66.249.66.1",
-              "Forwarded": "for=66.249.66.1;proto=https"}
+SPOOFED_IP = {
+    "X-Forwarded-For": "66.249.66.1",
+    "X-Real-IP": "66.249.66.1",
+    "Forwarded": "for=66.249.66.1;proto=https",
+}
 SPOOFED_REFERER = {"Referer": "https://www.google.com/"}
 
 # Prefixes of routes that are not about articles at all.
 SKIPPED = ("/static", "/docs", "/redoc", "/openapi.json", "/healthz")
 # States and what readers may see: "served" means entitled readers see the markers.
-STATES = ("published", "draft-review-before-publish", "retracted", "free-to-premium",
-          "premium-to-free")
+STATES = (
+    "published",
+    "draft-review-before-publish",
+    "retracted",
+    "free-to-premium",
+    "premium-to-free",
+)
 
 
 @cache
 def keys() -> tuple[str, str, str]:
     """(publication's private PEM, its public PEM, a forger's private PEM)."""
+
     def pem(key: rsa.RSAPrivateKey) -> str:
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption()).decode()
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
 
     own = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public = own.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    public = own.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return pem(own), public.decode(), pem(forger)
 
 
-def token(*, key: str | None = None, aud: str = AUDIENCE, exp: float | None = None,
-          publication: str = "blick", alg: str = "RS256") -> str:
+def token(
+    *,
+    key: str | None = None,
+    aud: str = AUDIENCE,
+    exp: float | None = None,
+    publication: str = "blick",
+    alg: str = "RS256",
+) -> str:
     """A publisher JWT carrying a subscription."""
-    claims = {"aud": aud, "exp": int(exp if exp is not None else time.time() + 3600),
-              "sub": "reader-42", "subscription": {"publication": publication, "plan": "plus"}}
+    claims = {
+        "aud": aud,
+        "exp": int(exp if exp is not None else time.time() + 3600),
+        "sub": "reader-42",
+        "subscription": {"publication": publication, "plan": "plus"},
+    }
     if alg == "none":
         return jwt.encode(claims, key=None, algorithm="none")
     return jwt.encode(claims, key or keys()[0], algorithm=alg)
@@ -98,15 +123,19 @@ class World:
     def put_article(self, premium: bool) -> None:
         with session_scope(self.session_factory) as session:
             pub = repo.get_publication(session, "blick")
-            data = ArticleInput(text=text_from_plain("Rat berät Vorlagen", LEAD, BODY),
-                                language="de", premium=premium,
-                                url="https://news.example/blick/ratssitzung-1")
+            data = ArticleInput(
+                text=text_from_plain("Rat berät Vorlagen", LEAD, BODY),
+                language="de",
+                premium=premium,
+                url="https://news.example/blick/ratssitzung-1",
+            )
             result = repo.upsert_article(session, pub, ARTICLE_ID, data, Actor("cms"))
             self.article_id = result.article.id
 
 
-def build_world(app: FastAPI, session_factory: SessionFactory, worker: InProcessWorker,
-                state: str) -> World:
+def build_world(
+    app: FastAPI, session_factory: SessionFactory, worker: InProcessWorker, state: str
+) -> World:
     """Publications, accounts, sessions and the article in ``state`` (before any switch)."""
     world = World(app, session_factory, worker, state)
     _, public_pem, _ = keys()
@@ -115,25 +144,53 @@ def build_world(app: FastAPI, session_factory: SessionFactory, worker: InProcess
     past = datetime.now(UTC) - timedelta(days=1)
     with session_scope(session_factory) as session:
         pub = repo.create_publication(
-            session, slug="blick", name="Blick", language="de", premium_label="Blick+",
-            notices={"de": "Die Zusammenfassung von Blick+-Artikeln ist unseren Nutzern mit Abo "
-                           "vorbehalten. Melde dich bitte an, falls du ein Abo hast."},
-            review_policy=policy, jwt_public_keys=[public_pem], jwt_audience=AUDIENCE)
+            session,
+            slug="blick",
+            name="Blick",
+            language="de",
+            premium_label="Blick+",
+            notices={
+                "de": "Die Zusammenfassung von Blick+-Artikeln ist unseren Nutzern mit Abo "
+                "vorbehalten. Melde dich bitte an, falls du ein Abo hast."
+            },
+            review_policy=policy,
+            jwt_public_keys=[public_pem],
+            jwt_audience=AUDIENCE,
+        )
         other = repo.create_publication(session, slug="zeitung", name="Zeitung", language="de")
-        users = {name: accounts.create_user(session, f"{name}@example.org", PASSWORD,
-                                            role="editor" if name == "editor" else "reader")
-                 for name in ("subscriber", "non-subscriber", "expired-subscriber",
-                              "other-publication-subscriber", "editor", "expired-session")}
+        users = {
+            name: accounts.create_user(
+                session,
+                f"{name}@example.org",
+                PASSWORD,
+                role="editor" if name == "editor" else "reader",
+            )
+            for name in (
+                "subscriber",
+                "non-subscriber",
+                "expired-subscriber",
+                "other-publication-subscriber",
+                "editor",
+                "expired-session",
+            )
+        }
         accounts.add_subscription(session, users["subscriber"], pub, valid_until=future)
         accounts.add_subscription(session, users["expired-session"], pub, valid_until=future)
-        accounts.add_subscription(session, users["expired-subscriber"], pub,
-                                  valid_from=past - timedelta(days=60), valid_until=past)
+        accounts.add_subscription(
+            session,
+            users["expired-subscriber"],
+            pub,
+            valid_from=past - timedelta(days=60),
+            valid_until=past,
+        )
         accounts.add_subscription(session, users["other-publication-subscriber"], other)
         for name, user in users.items():
             world.sessions[name] = accounts.create_session(session, user, timedelta(days=1))
-        session.execute(update(UserSession).where(UserSession.user_id ==
-                                                  users["expired-session"].id)
-                        .values(expires_at=past))
+        session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == users["expired-session"].id)
+            .values(expires_at=past)
+        )
         editor_id = users["editor"].id
     world.put_article(premium=state != "free-to-premium")
     worker.drain()
@@ -196,8 +253,10 @@ NOT_ENTITLED = (
     Requester("googlebot", headers=lambda: {"User-Agent": GOOGLEBOT}),
     Requester("spoofed-forwarded-for", headers=lambda: dict(SPOOFED_IP)),
     Requester("spoofed-referer", headers=lambda: dict(SPOOFED_REFERER)),
-    Requester("googlebot-everything",
-              headers=lambda: {"User-Agent": GOOGLEBOT} | SPOOFED_IP | SPOOFED_REFERER),
+    Requester(
+        "googlebot-everything",
+        headers=lambda: {"User-Agent": GOOGLEBOT} | SPOOFED_IP | SPOOFED_REFERER,
+    ),
 )
 ENTITLED = (
     Requester("subscriber", "subscriber"),
@@ -232,12 +291,19 @@ def flat_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, set[str]
 
 def routes(app: FastAPI, world: World) -> list[str]:
     """Every GET path of the app, its parameters filled with the world's article and summary."""
-    values = {"publication": "blick", "slug": "blick", "external_id": ARTICLE_ID,
-              "summary_id": str(world.summary_id), "article_id": str(world.article_id),
-              "id": str(world.summary_id)}
-    paths = {_PARAM.sub(lambda m: values.get(m.group(1), "1"), path)
-             for path, methods in flat_routes(list(app.routes))
-             if "GET" in methods and not path.startswith(SKIPPED)}
+    values = {
+        "publication": "blick",
+        "slug": "blick",
+        "external_id": ARTICLE_ID,
+        "summary_id": str(world.summary_id),
+        "article_id": str(world.article_id),
+        "id": str(world.summary_id),
+    }
+    paths = {
+        _PARAM.sub(lambda m: values.get(m.group(1), "1"), path)
+        for path, methods in flat_routes(list(app.routes))
+        if "GET" in methods and not path.startswith(SKIPPED)
+    }
     return sorted(paths)
 
 
@@ -275,15 +341,16 @@ def get(client: TestClient, path: str) -> Response:
 
 
 def report(client: TestClient, summary_id: int) -> Response:
-    return client.post(f"/api/v1/reader/summaries/{summary_id}/reports",
-                       json={"bullet": 0, "message": "falsch"})
+    return client.post(
+        f"/api/v1/reader/summaries/{summary_id}/reports", json={"bullet": 0, "message": "falsch"}
+    )
 
 
-def describe(requester: Requester, path: str, order: str, response: Response,
-             problems: list[str]) -> str:
+def describe(
+    requester: Requester, path: str, order: str, response: Response, problems: list[str]
+) -> str:
     return f"{requester.name} {order} GET {path} -> {response.status_code}: {problems}"
 
 
 def any_marker(responses: list[Response]) -> bool:
     return any(leaks(r) for r in responses)
-

@@ -20,8 +20,11 @@ from kurzum.storage.db import SessionFactory
 from kurzum.storage.tables import Article, SummaryVersion
 from kurzum.workers.inprocess import InProcessWorker
 
-ENUMERATORS = [r for r in NOT_ENTITLED
-               if r.name in ("anonymous", "non-subscriber", "forged-jwt", "googlebot-everything")]
+ENUMERATORS = [
+    r
+    for r in NOT_ENTITLED
+    if r.name in ("anonymous", "non-subscriber", "forged-jwt", "googlebot-everything")
+]
 ID_PARAMS = re.compile(r"{(summary_id|article_id|id|user_id)(?::[^}]*)?}")
 MISSING = 1_000_000
 
@@ -37,10 +40,17 @@ def test_walking_ids_reveals_nothing(
 ) -> None:
     world = build_world(app, session_factory, worker, "retracted")
     with session_factory() as session:
-        top = max(int(session.scalar(select(func.max(SummaryVersion.id))) or 0),
-                  int(session.scalar(select(func.max(Article.id))) or 0))
-    templates = sorted({path for path, methods in flat_routes(list(app.routes))
-                        if "GET" in methods and ID_PARAMS.search(path)})
+        top = max(
+            int(session.scalar(select(func.max(SummaryVersion.id))) or 0),
+            int(session.scalar(select(func.max(Article.id))) or 0),
+        )
+    templates = sorted(
+        {
+            path
+            for path, methods in flat_routes(list(app.routes))
+            if "GET" in methods and ID_PARAMS.search(path)
+        }
+    )
     assert any("{summary_id}" in t for t in templates), templates
     problems: list[str] = []
     for requester in ENUMERATORS:
@@ -52,25 +62,33 @@ def test_walking_ids_reveals_nothing(
                     response = get(client, path)
                     found = leaks(response)
                     if found or response.status_code >= 500:
-                        problems.append(f"{requester.name} GET {path}: "
-                                        f"{response.status_code} {found}")
+                        problems.append(
+                            f"{requester.name} GET {path}: {response.status_code} {found}"
+                        )
                     if _shape(response.status_code, response.text) != _shape(
-                            missing.status_code, missing.text):
-                        problems.append(f"{requester.name} GET {path} answers "
-                                        f"{response.status_code}, a missing id "
-                                        f"{missing.status_code}: existence shows")
+                        missing.status_code, missing.text
+                    ):
+                        problems.append(
+                            f"{requester.name} GET {path} answers "
+                            f"{response.status_code}, a missing id "
+                            f"{missing.status_code}: existence shows"
+                        )
             missing = report(client, MISSING)
             for ident in range(1, top + 3):
                 posted = report(client, ident)
                 if posted.status_code == 201 or leaks(posted):
                     problems.append(f"{requester.name} reported on summary {ident}")
-                if _shape(posted.status_code, posted.text) != _shape(missing.status_code,
-                                                                    missing.text):
-                    problems.append(f"{requester.name} POST report {ident} -> "
-                                    f"{posted.status_code}, missing id -> {missing.status_code}")
+                if _shape(posted.status_code, posted.text) != _shape(
+                    missing.status_code, missing.text
+                ):
+                    problems.append(
+                        f"{requester.name} POST report {ident} -> "
+                        f"{posted.status_code}, missing id -> {missing.status_code}"
+                    )
             for external_id in ("ratssitzung-0", "ratssitzung-2", "x" * 200):
-                response = get(client, "/api/v1/reader/publications/blick/articles/"
-                               f"{external_id}/summary")
+                response = get(
+                    client, f"/api/v1/reader/publications/blick/articles/{external_id}/summary"
+                )
                 if leaks(response) or response.status_code >= 500:
                     problems.append(f"{requester.name} {external_id}: {response.status_code}")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])

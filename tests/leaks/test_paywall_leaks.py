@@ -54,9 +54,11 @@ def check_matrix(world: World, *, served: bool) -> list[str]:
             response = get(client, path)
             seen = bool(leaks(response))
             if seen != served:
-                problems.append(f"{requester.name} GET {path}: markers "
-                                f"{'missing' if served else 'shown'} (status "
-                                f"{response.status_code}) in state {world.state}")
+                problems.append(
+                    f"{requester.name} GET {path}: markers "
+                    f"{'missing' if served else 'shown'} (status "
+                    f"{response.status_code}) in state {world.state}"
+                )
             problems += _problems(requester, f"GET {path}", cache_problems(response, requester))
     subscriber = entitled["subscriber"][1]
     for requester in NOT_ENTITLED:
@@ -70,23 +72,27 @@ def check_matrix(world: World, *, served: bool) -> list[str]:
                 found = leaks(response) + cache_problems(response, requester)
                 if response.status_code >= 500:
                     found.append(f"server error {response.status_code}")
-                problems += _problems(requester, f"{order} GET {path} -> "
-                                      f"{response.status_code}", found)
+                problems += _problems(
+                    requester, f"{order} GET {path} -> {response.status_code}", found
+                )
             for response in (first, second):
-                problems += _problems(entitled["subscriber"][0], f"GET {path}",
-                                      cache_problems(response, entitled["subscriber"][0]))
+                problems += _problems(
+                    entitled["subscriber"][0],
+                    f"GET {path}",
+                    cache_problems(response, entitled["subscriber"][0]),
+                )
                 if not served and reader_facing(path) and leaks(response):
                     problems.append(f"subscriber sees an unserved summary on {path}")
         if requester.name in OTHER_SURFACE_REQUESTERS:
             for path in other_paths:
                 response = get(client, path)
-                found = leaks(response) + (["server error"] if response.status_code >= 500
-                                           else [])
+                found = leaks(response) + (["server error"] if response.status_code >= 500 else [])
                 problems += _problems(requester, f"GET {path} -> {response.status_code}", found)
         posted = report(client, world.summary_id)
         if posted.status_code == 201 or leaks(posted) or posted.status_code >= 500:
-            problems.append(f"{requester.name} POST report -> {posted.status_code}: "
-                            f"{leaks(posted)}")
+            problems.append(
+                f"{requester.name} POST report -> {posted.status_code}: {leaks(posted)}"
+            )
         client.close()
     for _, client in entitled.values():
         client.close()
@@ -107,6 +113,7 @@ def test_no_bullet_text_for_requesters_without_entitlement(
                 response = get(client, SUMMARY_API)
                 if not leaks(response):
                     problems.append(f"{requester.name}: free article without its summary")
-                problems += _problems(requester, "after the switch to free",
-                                      cache_problems(response, requester))
+                problems += _problems(
+                    requester, "after the switch to free", cache_problems(response, requester)
+                )
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])

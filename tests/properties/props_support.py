@@ -85,8 +85,30 @@ def mixed_text(draw: st.DrawFn) -> str:
     return sep.join(paragraphs)
 
 
-TAGS = ["div", "p", "span", "article", "section", "b", "i", "a", "table", "tr", "td", "ul", "li",
-        "script", "style", "h1", "h2", "blockquote", "figure", "figcaption", "br", "x-weird"]
+TAGS = [
+    "div",
+    "p",
+    "span",
+    "article",
+    "section",
+    "b",
+    "i",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "script",
+    "style",
+    "h1",
+    "h2",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "br",
+    "x-weird",
+]
 
 
 @st.composite
@@ -94,27 +116,51 @@ def html_document(draw: st.DrawFn) -> str:
     """Random (often broken) HTML: nested tags, attributes, entities, text of any language."""
     depth = draw(st.integers(0, 60))
     opened: list[str] = []
-    out = ["<!DOCTYPE html><html><head><title>", draw(st.one_of(known_sentence, any_text)),
-           "</title></head><body>"]
+    out = [
+        "<!DOCTYPE html><html><head><title>",
+        draw(st.one_of(known_sentence, any_text)),
+        "</title></head><body>",
+    ]
     for _ in range(depth):
         tag = draw(st.sampled_from(TAGS))
         attr = draw(st.sampled_from(["", ' class="x"', ' id="a&amp;b"', " data-x='<'", ' style="']))
         out.append(f"<{tag}{attr}>")
         opened.append(tag)
-        out.append(draw(st.one_of(st.just(""), known_sentence, mixed_text(), st.sampled_from(
-            ["&amp;", "&#0;", "&#x110000;", "&nbsp;", "&bogus;", "<!--", "]]>", "<![CDATA[x"]))))
+        out.append(
+            draw(
+                st.one_of(
+                    st.just(""),
+                    known_sentence,
+                    mixed_text(),
+                    st.sampled_from(
+                        [
+                            "&amp;",
+                            "&#0;",
+                            "&#x110000;",
+                            "&nbsp;",
+                            "&bogus;",
+                            "<!--",
+                            "]]>",
+                            "<![CDATA[x",
+                        ]
+                    ),
+                )
+            )
+        )
     if draw(st.booleans()):  # sometimes close everything, sometimes leave the tree broken
         out.extend(f"</{t}>" for t in reversed(opened))
     out.append("</body></html>")
     return "".join(out)
 
 
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                         any_text)
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), any_text
+)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -170,11 +216,20 @@ def run_in_child(code: str, timeout: float = HUGE_SECONDS * 2) -> ChildResult:
         """
     ).format(body=textwrap.indent(textwrap.dedent(code), "    "))
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True,
-                          timeout=timeout, cwd=Path(__file__).parent, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", wrapper],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).parent,
+        check=False,
+    )
     if proc.returncode != 0:
-        raise AssertionError(f"child crashed after {time.perf_counter() - started:.1f}s "
-                             f"(exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+        raise AssertionError(
+            f"child crashed after {time.perf_counter() - started:.1f}s "
+            f"(exit {proc.returncode}):\n{proc.stderr[-3000:]}"
+        )
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    return ChildResult(str(data["outcome"]), float(data["seconds"]), float(data["rss_mb"]),
-                       str(data["detail"]))
+    return ChildResult(
+        str(data["outcome"]), float(data["seconds"]), float(data["rss_mb"]), str(data["detail"])
+    )

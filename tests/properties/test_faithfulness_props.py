@@ -54,8 +54,7 @@ def _check(summary: Summary, article: Article) -> FaithfulnessReport | None:
 def test_any_summary_against_any_article(
     bullets: list[str], paragraphs: list[str], lang: str
 ) -> None:
-    article = Article(title=None, lead=None, paragraphs=tuple(paragraphs),
-                      language=lang)  # type: ignore[arg-type]
+    article = Article(title=None, lead=None, paragraphs=tuple(paragraphs), language=lang)  # type: ignore[arg-type]
     summary = Summary(tuple(Bullet(b) for b in bullets), lang)  # type: ignore[arg-type]
     _check(summary, article)
 
@@ -74,8 +73,7 @@ def test_verbatim_paragraphs_are_supported(paragraphs: list[str], data: st.DataO
 @given(st.sampled_from(LANGUAGES), st.integers(1_000_000, 10**12))
 def test_an_invented_number_is_flagged(lang: str, number: int) -> None:
     sentences = SENTENCES[lang]
-    article = Article(title=None, lead=None, paragraphs=tuple(sentences),
-                      language=lang)  # type: ignore[arg-type]
+    article = Article(title=None, lead=None, paragraphs=tuple(sentences), language=lang)  # type: ignore[arg-type]
     bullet = f"{sentences[0][:-1]} und {number} mehr."
     report = _check(Summary((Bullet(bullet),), lang), article)  # type: ignore[arg-type]
     assert report is not None
@@ -83,10 +81,14 @@ def test_an_invented_number_is_flagged(lang: str, number: int) -> None:
 
 
 HUGE_CHECKS = {
-    "huge-article": ("paragraphs=('Anna Meier (56) zahlte 11\\'000 Franken in Bern. ' * 200,) "
-                     "* 1_000", "('Anna Meier zahlte 12\\'000 Franken.',) * 3"),
-    "huge-bullets": ("paragraphs=('Anna Meier zahlte 11\\'000 Franken.',)",
-                     "('Peter Muster 123 ' * 200_000,) * 3"),
+    "huge-article": (
+        "paragraphs=('Anna Meier (56) zahlte 11\\'000 Franken in Bern. ' * 200,) * 1_000",
+        "('Anna Meier zahlte 12\\'000 Franken.',) * 3",
+    ),
+    "huge-bullets": (
+        "paragraphs=('Anna Meier zahlte 11\\'000 Franken.',)",
+        "('Peter Muster 123 ' * 200_000,) * 3",
+    ),
     "digits-only": ("paragraphs=('1' * 10_000_000,)", "('1' * 5_000,)"),
 }
 

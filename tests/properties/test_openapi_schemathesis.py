@@ -53,15 +53,19 @@ def _ndjson(ctx: schemathesis.SerializationContext, value: Any) -> dict[str, Any
 
 def _credentials(app: FastAPI, session_factory: SessionFactory) -> dict[str, str]:
     with session_scope(session_factory) as session:
-        pub = repo.create_publication(session, slug="blick", name="Blick", language="de",
-                                      premium_label="Blick+")
+        pub = repo.create_publication(
+            session, slug="blick", name="Blick", language="de", premium_label="Blick+"
+        )
         _, key = repo.create_api_key(session, pub)
-        admin = accounts.create_user(session, "admin@example.org", "correct horse battery",
-                                     role="admin")
+        admin = accounts.create_user(
+            session, "admin@example.org", "correct horse battery", role="admin"
+        )
         token = accounts.create_session(session, admin, timedelta(hours=1))
-    return {"Authorization": f"Bearer {key}",
-            "Cookie": f"kurzum_session={token}",
-            "X-CSRF-Token": csrf_token(app.state.settings, token)}
+    return {
+        "Authorization": f"Bearer {key}",
+        "Cookie": f"kurzum_session={token}",
+        "X-CSRF-Token": csrf_token(app.state.settings, token),
+    }
 
 
 def _operation_test(
@@ -69,20 +73,28 @@ def _operation_test(
 ) -> Callable[[], None]:
     """A bounded, deterministic hypothesis test of one operation; 5xx answers go to failures."""
 
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=cases, authenticated=st.booleans())
     def run(case: Case, authenticated: bool) -> None:
         RUNS[label] += 1
         try:
             response = case.call(headers=credentials if authenticated else None)
         except Exception as exc:  # the in-process transport re-raises what became a 500
-            failures.append(f"{label} -> unhandled {type(exc).__name__}: {exc} "
-                            f"(body {str(case.body)[:120]!r})")
+            failures.append(
+                f"{label} -> unhandled {type(exc).__name__}: {exc} (body {str(case.body)[:120]!r})"
+            )
             return
         if response.status_code >= 500:
-            failures.append(f"{label} -> {response.status_code}: {response.text[:200]} "
-                            f"(body {str(case.body)[:120]!r}, path {case.path_parameters})")
+            failures.append(
+                f"{label} -> {response.status_code}: {response.text[:200]} "
+                f"(body {str(case.body)[:120]!r}, path {case.path_parameters})"
+            )
 
     return run
 
@@ -93,8 +105,13 @@ def service(tmp_path: Path) -> Iterator[tuple[FastAPI, SessionFactory, InProcess
     engine = make_engine(f"sqlite:///{tmp_path / 'kurzum.sqlite3'}")
     upgrade(engine)
     factory = make_session_factory(engine)
-    settings = Settings(environment="test", data_dir=tmp_path, worker="off",
-                        cookie_secure=False, retry_base_seconds=0)
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        worker="off",
+        cookie_secure=False,
+        retry_base_seconds=0,
+    )
     app = create_app(settings, session_factory=factory)
     yield app, factory, app.state.worker
     engine.dispose()

@@ -102,8 +102,7 @@ def test_core_summaries_pass_the_faithfulness_check(article: Article) -> None:
 @given(st.lists(known_sentence, min_size=1, max_size=30), st.sampled_from(LANGUAGES))
 def test_repeated_and_mixed_language_sentences(sentences: list[str], lang: str) -> None:
     """Duplicates and foreign sentences: still well-formed, never two identical bullets."""
-    article = Article(title=None, lead=None, paragraphs=(" ".join(sentences),) * 3,
-                      language=lang)  # type: ignore[arg-type]
+    article = Article(title=None, lead=None, paragraphs=(" ".join(sentences),) * 3, language=lang)  # type: ignore[arg-type]
     summary = _summarize(article, SummaryOptions())
     if summary is not None:
         _assert_well_formed(summary, article, SummaryOptions())

@@ -52,8 +52,9 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
-def redis_cluster(private_pg: PrivatePostgres, private_redis: PrivateRedis,
-                  tmp_path: Path) -> Iterator[Cluster]:
+def redis_cluster(
+    private_pg: PrivatePostgres, private_redis: PrivateRedis, tmp_path: Path
+) -> Iterator[Cluster]:
     """PostgreSQL + Redis, both private to the test session."""
     cluster = make_cluster(private_pg.create_database(), private_redis.url, tmp_path)
     yield cluster

@@ -46,8 +46,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str,
-               interval: float = 0.2) -> None:
+def wait_until(
+    predicate: Callable[[], bool], timeout: float, what: str, interval: float = 0.2
+) -> None:
     """Poll ``predicate`` until true; fail with ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -82,28 +83,55 @@ class PrivatePostgres:
 
     def _as_postgres(self, *args: str) -> None:
         assert PG_BIN is not None
-        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
 
     def init(self) -> None:
         assert PG_BIN is not None
         self.root.mkdir(parents=True, exist_ok=True)
         shutil.chown(self.root, "postgres")
-        self._as_postgres(str(PG_BIN / "initdb"), "-D", str(self.root / "data"), "-A", "trust",
-                          "-U", "postgres", "--no-sync", "-E", "UTF8")
+        self._as_postgres(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.root / "data"),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
         self.start()
 
     def start(self) -> None:
         assert PG_BIN is not None
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c max_connections=200")
-        self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), "-o", opts,
-                          "-l", str(self.root / "log"), "-w", "start")
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=200"
+        )
+        self._as_postgres(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         assert PG_BIN is not None
-        self._as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), "-m",
-                          "immediate", "-w", "stop")
+        self._as_postgres(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop"
+        )
 
     def running(self) -> bool:
         return (self.root / "data" / "postmaster.pid").exists()
@@ -113,8 +141,9 @@ class PrivatePostgres:
         import psycopg
 
         name = f"w_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
@@ -135,9 +164,21 @@ class PrivateRedis:
         assert REDIS_SERVER is not None
         self.root.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.root)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(self._answers, 10, "redis-server to answer")
 
@@ -167,11 +208,25 @@ class Workers:
             index = len(self.procs)
             log = (self.logdir / f"worker{index}.log").open("wb")
             self.files.append(log)
-            self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "kurzum", "worker", "--pool", "solo", "--loglevel",
-                 "WARNING", "--hostname", f"w{index}-{uuid.uuid4().hex[:6]}@test"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            ))
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "kurzum",
+                        "worker",
+                        "--pool",
+                        "solo",
+                        "--loglevel",
+                        "WARNING",
+                        "--hostname",
+                        f"w{index}-{uuid.uuid4().hex[:6]}@test",
+                    ],
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
 
     def kill(self, index: int) -> None:
         self.procs[index].send_signal(signal.SIGKILL)
@@ -191,8 +246,9 @@ class Workers:
             file.close()
 
     def logs(self) -> str:
-        return "\n".join(p.read_text(errors="replace")[-2000:]
-                         for p in sorted(self.logdir.glob("worker*.log")))
+        return "\n".join(
+            p.read_text(errors="replace")[-2000:] for p in sorted(self.logdir.glob("worker*.log"))
+        )
 
 
 @contextlib.contextmanager
@@ -212,16 +268,20 @@ def summaries_made(factory: SessionFactory) -> int:
 
 def ready_articles(factory: SessionFactory) -> int:
     with factory() as session:
-        return int(session.scalar(
-            select(func.count(Article.id)).where(Article.status == "ready")) or 0)
+        return int(
+            session.scalar(select(func.count(Article.id)).where(Article.status == "ready")) or 0
+        )
 
 
 def assert_exactly_one_current_summary(factory: SessionFactory, expected: int) -> None:
     """Every article is ready with exactly one version for its current content; none is lost,
     none is doubled."""
     with factory() as session:
-        articles = list(session.execute(select(Article.id, Article.content_hash,
-                                               Article.generation, Article.status)))
+        articles = list(
+            session.execute(
+                select(Article.id, Article.content_hash, Article.generation, Article.status)
+            )
+        )
         per_key: dict[tuple[int, str | None], int] = {}
         for article_id, job_key in session.execute(
             select(SummaryVersion.article_id, SummaryVersion.job_key)
@@ -257,20 +317,33 @@ def article_records(count: int, prefix: str = "a") -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for i in range(count):
         values = {
-            "town": TOWNS[i % len(TOWNS)], "name": NAMES[i % len(NAMES)], "n": 100_000 + i,
-            "p": 2 + i % 17, "river": RIVERS[i % len(RIVERS)], "m": 6 + i % 30,
-            "k": 1 + i % 9, "s": 300 + i, "month": MONTHS[i % len(MONTHS)],
+            "town": TOWNS[i % len(TOWNS)],
+            "name": NAMES[i % len(NAMES)],
+            "n": 100_000 + i,
+            "p": 2 + i % 17,
+            "river": RIVERS[i % len(RIVERS)],
+            "m": 6 + i % 30,
+            "k": 1 + i % 9,
+            "s": 300 + i,
+            "month": MONTHS[i % len(MONTHS)],
         }
         sentences = [s.format(**values) for s in SENTENCES]
-        body = " ".join(sentences[:3]) + "\n\n" + " ".join(sentences[3:6]) + "\n\n" + " ".join(
-            sentences[6:])
-        out.append({
-            "external_id": f"{prefix}-{i:05d}",
-            "title": f"{values['town']} beschliesst Budget für {values['n']} Franken",
-            "body": body,
-            "language": "de",
-            "premium": i % 3 == 0,
-        })
+        body = (
+            " ".join(sentences[:3])
+            + "\n\n"
+            + " ".join(sentences[3:6])
+            + "\n\n"
+            + " ".join(sentences[6:])
+        )
+        out.append(
+            {
+                "external_id": f"{prefix}-{i:05d}",
+                "title": f"{values['town']} beschliesst Budget für {values['n']} Franken",
+                "body": body,
+                "language": "de",
+                "premium": i % 3 == 0,
+            }
+        )
     return out
 
 
@@ -291,9 +364,22 @@ class Service:
     def start(self) -> None:
         self.log = (self.logdir / "service.log").open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "kurzum.web.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "kurzum.web.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
 
     def stop(self) -> None:
@@ -329,8 +415,13 @@ class Cluster:
         path = self.tmp / f"{prefix}.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in article_records(count, prefix)))
         sink = CelerySink(self.dispatcher(), self.session_factory, self.settings)
-        stats = import_archive(path, publication="blick", session_factory=self.session_factory,
-                               sink=sink, batch_size=200)
+        stats = import_archive(
+            path,
+            publication="blick",
+            session_factory=self.session_factory,
+            sink=sink,
+            batch_size=200,
+        )
         return stats.created
 
 
@@ -352,6 +443,7 @@ def make_cluster(database_url: str, broker_url: str, tmp: Path) -> Cluster:
     migrate(engine)
     factory = make_session_factory(engine)
     with session_scope(factory) as session:
-        repo.create_publication(session, slug="blick", name="Blick", language="de",
-                                premium_label="Blick+")
+        repo.create_publication(
+            session, slug="blick", name="Blick", language="de", premium_label="Blick+"
+        )
     return Cluster(settings, factory, env, tmp, engine)

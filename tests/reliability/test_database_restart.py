@@ -31,8 +31,11 @@ def service(redis_cluster: Cluster) -> Iterator[Service]:
     svc = Service(redis_cluster.env, redis_cluster.tmp)
     svc.start()
     try:
-        wait_until(lambda: httpx.get(f"{svc.base}/healthz", timeout=2).status_code == 200, 30,
-                   "the service to start")
+        wait_until(
+            lambda: httpx.get(f"{svc.base}/healthz", timeout=2).status_code == 200,
+            30,
+            "the service to start",
+        )
         yield svc
     finally:
         svc.stop()
@@ -50,12 +53,14 @@ def test_postgres_restart_mid_run(
 ) -> None:
     cluster = redis_cluster
     seen: Counter[int] = Counter()
-    with running_workers(cluster.env, cluster.tmp, 2) as workers, httpx.Client(
-        base_url=service.base, timeout=5
-    ) as client:
+    with (
+        running_workers(cluster.env, cluster.tmp, 2) as workers,
+        httpx.Client(base_url=service.base, timeout=5) as client,
+    ):
         assert cluster.import_articles(ARTICLES) == ARTICLES
-        wait_until(lambda: summaries_made(cluster.session_factory) >= 150, 120,
-                   "the workers to get going")
+        wait_until(
+            lambda: summaries_made(cluster.session_factory) >= 150, 120, "the workers to get going"
+        )
         wait_until(lambda: client.get(SUMMARY).status_code == 200, 60, "the free summary")
         before = summaries_made(cluster.session_factory)
         private_pg.stop()
@@ -73,15 +78,23 @@ def test_postgres_restart_mid_run(
             private_pg.start()
         assert before < ARTICLES, "the run was over before the restart; nothing was tested"
         assert set(seen) == {503}, f"answers while the database was down: {dict(seen)}"
-        wait_until(lambda: client.get(SUMMARY).status_code == 200, 30,
-                   "the service to answer again without a restart")
+        wait_until(
+            lambda: client.get(SUMMARY).status_code == 200,
+            30,
+            "the service to answer again without a restart",
+        )
         try:
-            wait_until(lambda: summaries_made(cluster.session_factory) >= ARTICLES, 240,
-                       "the workers to finish every article after the restart")
+            wait_until(
+                lambda: summaries_made(cluster.session_factory) >= ARTICLES,
+                240,
+                "the workers to finish every article after the restart",
+            )
             time.sleep(4)
         except AssertionError:
-            pytest.fail(f"{summaries_made(cluster.session_factory)} of {ARTICLES} summarized; "
-                        f"worker logs:\n{workers.logs()}")
+            pytest.fail(
+                f"{summaries_made(cluster.session_factory)} of {ARTICLES} summarized; "
+                f"worker logs:\n{workers.logs()}"
+            )
         assert all(p.poll() is None for p in workers.procs), workers.logs()
         assert service.proc is not None and service.proc.poll() is None
     assert_exactly_one_current_summary(cluster.session_factory, ARTICLES)

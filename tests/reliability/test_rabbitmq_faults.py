@@ -34,8 +34,12 @@ def _vhost() -> str:
         return ""
     try:
         subprocess.run([ctl, "add_vhost", VHOST], capture_output=True, timeout=30, check=False)
-        subprocess.run([ctl, "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
-                       capture_output=True, timeout=30, check=True)
+        subprocess.run(
+            [ctl, "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
+            capture_output=True,
+            timeout=30,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return VHOST
@@ -62,15 +66,21 @@ def test_sigkill_one_worker_mid_run_on_rabbitmq(rabbit_cluster: Cluster) -> None
     cluster = rabbit_cluster
     with running_workers(cluster.env, cluster.tmp, 2) as workers:
         assert cluster.import_articles(ARTICLES) == ARTICLES
-        wait_until(lambda: summaries_made(cluster.session_factory) >= 50, 120,
-                   "the workers to get going")
+        wait_until(
+            lambda: summaries_made(cluster.session_factory) >= 50, 120, "the workers to get going"
+        )
         workers.kill(0)
         assert summaries_made(cluster.session_factory) < ARTICLES, "nothing was tested"
         try:
-            wait_until(lambda: summaries_made(cluster.session_factory) >= ARTICLES, 180,
-                       "the surviving worker to finish every article")
+            wait_until(
+                lambda: summaries_made(cluster.session_factory) >= ARTICLES,
+                180,
+                "the surviving worker to finish every article",
+            )
             time.sleep(3)
         except AssertionError:
-            pytest.fail(f"{summaries_made(cluster.session_factory)} of {ARTICLES} summarized; "
-                        f"worker logs:\n{workers.logs()}")
+            pytest.fail(
+                f"{summaries_made(cluster.session_factory)} of {ARTICLES} summarized; "
+                f"worker logs:\n{workers.logs()}"
+            )
     assert_exactly_one_current_summary(cluster.session_factory, ARTICLES)

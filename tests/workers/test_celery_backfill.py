@@ -52,12 +52,16 @@ def _sink(factory: SessionFactory) -> InProcessSink:
 def _import(factory: SessionFactory, pub_id: int, count: int, year: int) -> None:
     records = []
     for i in range(count):
-        text = text_from_plain(f"Bericht {year}/{i}", None,
-                               f"Die Gemeinde {i} hat im Jahr {year} {200 + i} Bäume gepflanzt. "
-                               "Sie will damit die Hitze in den Quartieren mindern.\n\n"
-                               "Weitere Pflanzungen folgen im Herbst.")
-        data = ArticleInput(text=text, language="de",
-                            published_at=datetime(year, 5, 1 + i % 27, tzinfo=UTC))
+        text = text_from_plain(
+            f"Bericht {year}/{i}",
+            None,
+            f"Die Gemeinde {i} hat im Jahr {year} {200 + i} Bäume gepflanzt. "
+            "Sie will damit die Hitze in den Quartieren mindern.\n\n"
+            "Weitere Pflanzungen folgen im Herbst.",
+        )
+        data = ArticleInput(
+            text=text, language="de", published_at=datetime(year, 5, 1 + i % 27, tzinfo=UTC)
+        )
         records.append(Record(i, f"p{pub_id}-{year}-{i}", data, content_hash(text, "de")))
     wake = store_batch(factory, pub_id, records, None, ImportStats())
     _sink(factory).send(wake)
@@ -65,8 +69,11 @@ def _import(factory: SessionFactory, pub_id: int, count: int, year: int) -> None
 
 def _versions(factory: SessionFactory) -> dict[int, int]:
     with factory() as session:
-        rows = session.execute(select(SummaryVersion.article_id, func.count(SummaryVersion.id))
-                               .group_by(SummaryVersion.article_id))
+        rows = session.execute(
+            select(SummaryVersion.article_id, func.count(SummaryVersion.id)).group_by(
+                SummaryVersion.article_id
+            )
+        )
         return {int(a): int(n) for a, n in rows}
 
 
@@ -81,14 +88,20 @@ def test_backfill_makes_one_new_version_per_article_and_resumes(factory: Session
         approved_article = approved.article_id
     cutoff = datetime.now(UTC) + timedelta(seconds=1)
     time.sleep(1.1)
-    plan = BackfillPlan(publications=["blick"], before=cutoff,
-                        since=datetime(2022, 1, 1, tzinfo=UTC), rate=1000, window=5)
+    plan = BackfillPlan(
+        publications=["blick"],
+        before=cutoff,
+        since=datetime(2022, 1, 1, tzinfo=UTC),
+        rate=1000,
+        window=5,
+    )
     stats = run_backfill(plan, session_factory=factory, sink=_sink(factory))
     assert stats.sent == 11  # 12 of 2023 minus the approved one
     versions = _versions(factory)
     with factory() as session:
-        rows = session.execute(select(Article.id, Article.publication_id, Article.published_at,
-                                      Article.status))
+        rows = session.execute(
+            select(Article.id, Article.publication_id, Article.published_at, Article.status)
+        )
         for article_id, pub_id, published, status in rows:
             assert status == "ready"
             renewed = pub_id == 1 and published.year == 2023 and article_id != approved_article
@@ -106,8 +119,9 @@ def test_reviewed_summaries_are_replaced_only_when_asked(factory: SessionFactory
     time.sleep(1.1)
     plan = BackfillPlan(publications=["blick"], before=before, rate=1000, window=5)
     assert run_backfill(plan, session_factory=factory, sink=_sink(factory)).sent == 0
-    plan = BackfillPlan(publications=["blick"], before=before, rate=1000, window=5,
-                        include_reviewed=True)
+    plan = BackfillPlan(
+        publications=["blick"], before=before, rate=1000, window=5, include_reviewed=True
+    )
     assert run_backfill(plan, session_factory=factory, sink=_sink(factory)).sent == 3
 
 
@@ -130,14 +144,47 @@ def test_backfill_cli_reports_and_limits(factory: SessionFactory, tmp_path: Path
     env |= {"KURZUM_DATA_DIR": str(tmp_path), "KURZUM_ENVIRONMENT": "test"}
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
     result = subprocess.run(
-        [sys.executable, "-m", "kurzum", "backfill", "--publication", "blick", "--since",
-         "2024-01-01", "--before", later, "--limit", "4", "--rate", "100"],
-        env=env, capture_output=True, text=True, timeout=120, check=False)
+        [
+            sys.executable,
+            "-m",
+            "kurzum",
+            "backfill",
+            "--publication",
+            "blick",
+            "--since",
+            "2024-01-01",
+            "--before",
+            later,
+            "--limit",
+            "4",
+            "--rate",
+            "100",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "backfill sent 4 articles" in result.stderr, result.stderr
     assert f"--before {later}" in result.stderr
     assert sorted(_versions(factory).values()) == [1, 1, 2, 2, 2, 2]
     bad = subprocess.run(
-        [sys.executable, "-m", "kurzum", "backfill", "--publication", "blick", "--since",
-         "last tuesday"], env=env, capture_output=True, text=True, timeout=120, check=False)
+        [
+            sys.executable,
+            "-m",
+            "kurzum",
+            "backfill",
+            "--publication",
+            "blick",
+            "--since",
+            "last tuesday",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr

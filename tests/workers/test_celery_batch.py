@@ -38,10 +38,15 @@ def factory(tmp_path: Path) -> Iterator[SessionFactory]:
 def _store(factory: SessionFactory, count: int) -> list[tuple[int, str]]:
     records = []
     for i in range(count):
-        text = text_from_plain(f"Titel {i}", None, f"Der Rat tagte am {i + 1}. Mai. Er "
-                               f"beschloss {10 + i} Massnahmen.\n\nSie gelten ab Juni.")
-        records.append(Record(i, f"b-{i}", ArticleInput(text=text, language="de"),
-                              content_hash(text, "de")))
+        text = text_from_plain(
+            f"Titel {i}",
+            None,
+            f"Der Rat tagte am {i + 1}. Mai. Er "
+            f"beschloss {10 + i} Massnahmen.\n\nSie gelten ab Juni.",
+        )
+        records.append(
+            Record(i, f"b-{i}", ArticleInput(text=text, language="de"), content_hash(text, "de"))
+        )
     return store_batch(factory, 1, records, None, ImportStats())
 
 
@@ -68,12 +73,18 @@ def test_batch_after_single_runs_and_with_stale_items(factory: SessionFactory) -
     with session_scope(factory) as session:  # article 2 changes, article 3 is deleted
         pub = repo.get_publication(session, "blick")
         text = text_from_plain("Neu", None, "Ganz neuer Text. Mit zwei Sätzen.")
-        repo.upsert_article(session, pub, "b-1", ArticleInput(text=text, language="de"),
-                            Actor("cms"))
+        repo.upsert_article(
+            session, pub, "b-1", ArticleInput(text=text, language="de"), Actor("cms")
+        )
         repo.delete_article(session, repo.get_article(session, pub, "b-2"), Actor("cms"))
     results = summarize_articles(factory, items, SETTINGS)
     assert [results[i].outcome for i, _ in items] == [
-        "exists", "outdated", "gone", "created", "created"]
+        "exists",
+        "outdated",
+        "gone",
+        "created",
+        "created",
+    ]
     assert _versions(factory) == 3
 
 
@@ -87,5 +98,4 @@ def test_failures_are_stored_on_each_article(factory: SessionFactory) -> None:
         rows = list(session.execute(select(Article.status, Article.attempts, Article.error)))
     assert all(status == "failed" and attempts == 2 and error for status, attempts, error in rows)
     assert _versions(factory) == 0
-    assert {r.outcome for r in summarize_articles(factory, items, SETTINGS).values()} == {
-        "created"}
+    assert {r.outcome for r in summarize_articles(factory, items, SETTINGS).values()} == {"created"}

@@ -34,18 +34,31 @@ def records(count: int, prefix: str = "imp") -> list[dict[str, object]]:
     towns = ("Aarau", "Baden", "Olten", "Thun", "Zug")
     out: list[dict[str, object]] = []
     for i in range(count):
-        v = {"town": towns[i % 5], "n": 10 + i, "name": f"Firma {i % 7}", "k": 2 + i % 40,
-             "s": 3 + i % 11, "m": 12 + i % 9}
+        v = {
+            "town": towns[i % 5],
+            "n": 10 + i,
+            "name": f"Firma {i % 7}",
+            "k": 2 + i % 40,
+            "s": 3 + i % 11,
+            "m": 12 + i % 9,
+        }
         text = [s.format(**v) for s in SENTENCES]
-        out.append({"external_id": f"{prefix}-{i:05d}", "title": f"{v['town']}: {v['n']} "
-                    "Wohnungen", "body": " ".join(text[:3]) + "\n\n" + " ".join(text[3:]),
-                    "language": "de", "premium": i % 2 == 0})
+        out.append(
+            {
+                "external_id": f"{prefix}-{i:05d}",
+                "title": f"{v['town']}: {v['n']} Wohnungen",
+                "body": " ".join(text[:3]) + "\n\n" + " ".join(text[3:]),
+                "language": "de",
+                "premium": i % 2 == 0,
+            }
+        )
     return out
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -62,13 +75,23 @@ def data_dir(tmp_path: Path) -> Path:
 
 def env_for(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KURZUM_")}
-    return env | {"KURZUM_DATA_DIR": str(data_dir), "KURZUM_ENVIRONMENT": "test",
-                  "KURZUM_WORKER": "thread", "KURZUM_RETRY_BASE_SECONDS": "0"}
+    return env | {
+        "KURZUM_DATA_DIR": str(data_dir),
+        "KURZUM_ENVIRONMENT": "test",
+        "KURZUM_WORKER": "thread",
+        "KURZUM_RETRY_BASE_SECONDS": "0",
+    }
 
 
 def kurzum(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kurzum", *args], env=env_for(data_dir),
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kurzum", *args],
+        env=env_for(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def counts(data_dir: Path) -> tuple[int, int, int, int]:
@@ -77,12 +100,17 @@ def counts(data_dir: Path) -> tuple[int, int, int, int]:
     try:
         with make_session_factory(engine)() as session:
             articles = int(session.scalar(select(func.count(Article.id))) or 0)
-            ready = int(session.scalar(
-                select(func.count(Article.id)).where(Article.status == "ready")) or 0)
+            ready = int(
+                session.scalar(select(func.count(Article.id)).where(Article.status == "ready")) or 0
+            )
             versions = int(session.scalar(select(func.count(SummaryVersion.id))) or 0)
-            per_article = dict(session.execute(
-                select(SummaryVersion.article_id, func.count(SummaryVersion.id))
-                .group_by(SummaryVersion.article_id)).all())
+            per_article = dict(
+                session.execute(
+                    select(SummaryVersion.article_id, func.count(SummaryVersion.id)).group_by(
+                        SummaryVersion.article_id
+                    )
+                ).all()
+            )
             ids = list(session.scalars(select(Article.id)))
     finally:
         engine.dispose()
@@ -92,8 +120,9 @@ def counts(data_dir: Path) -> tuple[int, int, int, int]:
 
 def test_import_summarizes_everything_and_a_rerun_changes_nothing(data_dir: Path) -> None:
     archive = write_jsonl(data_dir / "a.jsonl", records(60))
-    first = kurzum(data_dir, "import", str(archive), "--publication", "blick", "--wait",
-                   "--batch-size", "25")
+    first = kurzum(
+        data_dir, "import", str(archive), "--publication", "blick", "--wait", "--batch-size", "25"
+    )
     assert first.returncode == 0, first.stderr
     assert "60 new" in first.stderr and "60 ready" in first.stderr, first.stderr
     assert counts(data_dir) == (60, 60, 60, 0)
@@ -105,12 +134,19 @@ def test_import_summarizes_everything_and_a_rerun_changes_nothing(data_dir: Path
 
 def test_changed_articles_get_one_new_summary(data_dir: Path) -> None:
     rows = records(10)
-    kurzum(data_dir, "import", str(write_jsonl(data_dir / "a.jsonl", rows)), "--publication",
-           "blick")
+    kurzum(
+        data_dir, "import", str(write_jsonl(data_dir / "a.jsonl", rows)), "--publication", "blick"
+    )
     rows[3]["body"] = str(rows[3]["body"]) + "\n\nDie Gemeinde lädt am 3. Mai zu einem Anlass."
     rows[4]["premium"] = not rows[4]["premium"]  # metadata only: no new summary
-    result = kurzum(data_dir, "import", str(write_jsonl(data_dir / "b.jsonl", rows)),
-                    "--publication", "blick", "--wait")
+    result = kurzum(
+        data_dir,
+        "import",
+        str(write_jsonl(data_dir / "b.jsonl", rows)),
+        "--publication",
+        "blick",
+        "--wait",
+    )
     assert result.returncode == 0, result.stderr
     assert "0 new, 2 updated, 8 unchanged" in result.stderr, result.stderr
     articles, ready, versions, _ = counts(data_dir)
@@ -119,9 +155,14 @@ def test_changed_articles_get_one_new_summary(data_dir: Path) -> None:
 
 def test_bad_lines_are_reported_and_the_rest_is_imported(data_dir: Path) -> None:
     good = records(3)
-    lines = [json.dumps(good[0]), "{not json", json.dumps({"external_id": "x-1", "body": ""}),
-             json.dumps(["a list"]), json.dumps({**good[1], "colour": "red"}),
-             json.dumps(good[2])]
+    lines = [
+        json.dumps(good[0]),
+        "{not json",
+        json.dumps({"external_id": "x-1", "body": ""}),
+        json.dumps(["a list"]),
+        json.dumps({**good[1], "colour": "red"}),
+        json.dumps(good[2]),
+    ]
     path = data_dir / "mixed.jsonl"
     path.write_bytes(("\n".join(lines) + "\n").encode() + b"\xff\xfe broken utf-8\n")
     result = kurzum(data_dir, "import", str(path), "--publication", "blick")
@@ -134,11 +175,25 @@ def test_bad_lines_are_reported_and_the_rest_is_imported(data_dir: Path) -> None
 
 
 def test_dev_data_schema_records_are_accepted(data_dir: Path) -> None:
-    row = {"id": "fundus:at/Zeitung/abc", "lang": "de", "source": "x", "title": "Titel",
-           "lead": None, "text": "Der Rat tagte am Montag. Er beschloss neue Regeln.",
-           "summary": ["ignored"], "date": "2024-10", "url": None}
-    result = kurzum(data_dir, "import", str(write_jsonl(data_dir / "d.jsonl", [row])),
-                    "--publication", "blick", "--wait")
+    row = {
+        "id": "fundus:at/Zeitung/abc",
+        "lang": "de",
+        "source": "x",
+        "title": "Titel",
+        "lead": None,
+        "text": "Der Rat tagte am Montag. Er beschloss neue Regeln.",
+        "summary": ["ignored"],
+        "date": "2024-10",
+        "url": None,
+    }
+    result = kurzum(
+        data_dir,
+        "import",
+        str(write_jsonl(data_dir / "d.jsonl", [row])),
+        "--publication",
+        "blick",
+        "--wait",
+    )
     assert result.returncode == 0, result.stderr
     engine = make_engine(f"sqlite:///{data_dir / 'kurzum.sqlite3'}")
     with make_session_factory(engine)() as session:
@@ -150,8 +205,10 @@ def test_dev_data_schema_records_are_accepted(data_dir: Path) -> None:
 
 def test_unknown_publication_and_missing_file_are_one_line_errors(data_dir: Path) -> None:
     archive = write_jsonl(data_dir / "a.jsonl", records(1))
-    for args in (("import", str(archive), "--publication", "nope"),
-                 ("import", str(data_dir / "missing.jsonl"), "--publication", "blick")):
+    for args in (
+        ("import", str(archive), "--publication", "nope"),
+        ("import", str(data_dir / "missing.jsonl"), "--publication", "blick"),
+    ):
         result = kurzum(data_dir, *args)
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
@@ -163,9 +220,21 @@ def test_interrupted_import_resumes_without_duplicates(data_dir: Path, sig: int)
     total = 400
     archive = write_jsonl(data_dir / "a.jsonl", records(total))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kurzum", "import", str(archive), "--publication", "blick",
-         "--batch-size", "20"],
-        env=env_for(data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kurzum",
+            "import",
+            str(archive),
+            "--publication",
+            "blick",
+            "--batch-size",
+            "20",
+        ],
+        env=env_for(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while counts(data_dir)[0] < 40 and time.monotonic() < deadline:

@@ -83,9 +83,15 @@ class Stack:
 
     def __init__(self, tmp: Path, broker: str, **extra: str) -> None:
         self.tmp = tmp
-        self.values = {"environment": "test", "data_dir": str(tmp), "broker_url": broker,
-                       "worker": "celery", "broker_visibility_timeout": "30",
-                       "reconcile_seconds": "60", "cookie_secure": "false"} | extra
+        self.values = {
+            "environment": "test",
+            "data_dir": str(tmp),
+            "broker_url": broker,
+            "worker": "celery",
+            "broker_visibility_timeout": "30",
+            "reconcile_seconds": "60",
+            "cookie_secure": "false",
+        } | extra
         self.settings = Settings(**self.values)  # type: ignore[arg-type]
         self.engine = make_engine(self.settings.sqlalchemy_url)
         upgrade(self.engine)
@@ -101,10 +107,26 @@ class Stack:
     def start_worker(self, *args: str) -> None:
         log = self.tmp / f"worker{len(self.procs)}.log"
         with log.open("wb") as out:
-            self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "kurzum", "worker", "--pool", "solo", "--loglevel",
-                 "WARNING", "--hostname", f"t-{uuid.uuid4().hex[:6]}@test", *args],
-                env=self.env(), stdout=out, stderr=subprocess.STDOUT))
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "kurzum",
+                        "worker",
+                        "--pool",
+                        "solo",
+                        "--loglevel",
+                        "WARNING",
+                        "--hostname",
+                        f"t-{uuid.uuid4().hex[:6]}@test",
+                        *args,
+                    ],
+                    env=self.env(),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-2000:] for p in self.tmp.glob("*.log"))
@@ -123,10 +145,13 @@ class Stack:
         """Store articles without sending them anywhere (the test sends)."""
         records = []
         for i in range(count):
-            text = text_from_plain(f"Titel {prefix} {i}", None,
-                                   f"Der Rat von {prefix} tagte am {i + 1}. Mai. "
-                                   f"Er beschloss {100 + i} neue Regeln.\n\n"
-                                   "Die Regeln gelten ab Juni. Sie betreffen alle Gemeinden.")
+            text = text_from_plain(
+                f"Titel {prefix} {i}",
+                None,
+                f"Der Rat von {prefix} tagte am {i + 1}. Mai. "
+                f"Er beschloss {100 + i} neue Regeln.\n\n"
+                "Die Regeln gelten ab Juni. Sie betreffen alle Gemeinden.",
+            )
             data = ArticleInput(text=text, language="de")
             records.append(Record(i, f"{prefix}-{i}", data, content_hash(text, "de")))
         from kurzum.archive.importer import ImportStats
@@ -209,7 +234,7 @@ def test_failure_is_stored_and_shown_to_editors_after_the_last_retry(
 ) -> None:
     # The LLM backend without a configured server fails for real on every attempt.
     stack = stack_factory(summary_backend="llm", max_attempts="3", retry_base_seconds="0.2")
-    (article_id, digest), = stack.store(1, "kaputt")
+    ((article_id, digest),) = stack.store(1, "kaputt")
     stack.start_worker("--no-reconcile")
     CeleryDispatcher(make_celery(stack.settings)).summarize(article_id, digest)
 
@@ -230,11 +255,13 @@ def test_failure_is_stored_and_shown_to_editors_after_the_last_retry(
         editor = accounts.create_user(session, "ed@example.org", PASSWORD, role="editor")
         session.commit()
         assert editor.id
-    app = create_app(stack.settings.model_copy(update={"worker": "off"}),
-                     session_factory=stack.factory)
+    app = create_app(
+        stack.settings.model_copy(update={"worker": "off"}), session_factory=stack.factory
+    )
     with TestClient(app) as client:
-        login = client.post("/api/v1/auth/login",
-                            json={"email": "ed@example.org", "password": PASSWORD})
+        login = client.post(
+            "/api/v1/auth/login", json={"email": "ed@example.org", "password": PASSWORD}
+        )
         assert login.status_code == 200, login.text
         listed = client.get("/api/v1/editor/failures").json()
     assert [(f["external_id"], f["status"]) for f in listed] == [("kaputt-0", "failed")]
@@ -251,9 +278,12 @@ def test_the_service_sends_new_articles_to_the_celery_workers(
     stack.start_worker("--no-reconcile")
     app = create_app(stack.settings, session_factory=stack.factory)
     headers = {"Authorization": f"Bearer {key}"}
-    body: dict[str, Any] = {"title": "Neue Brücke", "language": "de",
-                            "body": "Die Stadt baut eine neue Brücke für 12 Millionen Franken. "
-                                    "Sie soll 2027 fertig sein.\n\nDer Bau beginnt im Mai."}
+    body: dict[str, Any] = {
+        "title": "Neue Brücke",
+        "language": "de",
+        "body": "Die Stadt baut eine neue Brücke für 12 Millionen Franken. "
+        "Sie soll 2027 fertig sein.\n\nDer Bau beginnt im Mai.",
+    }
     with TestClient(app) as client:
         put = client.put("/api/v1/publisher/articles/bruecke-1", json=body, headers=headers)
         assert put.status_code == 201, put.text

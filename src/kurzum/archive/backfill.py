@@ -57,8 +57,9 @@ class BackfillPlan:
     limit: int | None = None
 
 
-def _regenerate(session_factory: SessionFactory, ids: Sequence[int],
-                lease_seconds: float | None) -> list[tuple[int, str]]:
+def _regenerate(
+    session_factory: SessionFactory, ids: Sequence[int], lease_seconds: float | None
+) -> list[tuple[int, str]]:
     with session_scope(session_factory) as session:
         items: list[tuple[int, str]] = []
         for article in session.scalars(select(Article).where(Article.id.in_(list(ids)))):
@@ -88,8 +89,14 @@ def run_backfill(
     while plan.limit is None or stats.sent < plan.limit:
         with session_scope(session_factory) as session:
             ids = bulk.backfill_batch(
-                session, pub_ids, since=plan.since, until=plan.until, before=plan.before,
-                after_id=after_id, include_reviewed=plan.include_reviewed, limit=SELECT_BATCH,
+                session,
+                pub_ids,
+                since=plan.since,
+                until=plan.until,
+                before=plan.before,
+                after_id=after_id,
+                include_reviewed=plan.include_reviewed,
+                limit=SELECT_BATCH,
             )
         if not ids:
             break

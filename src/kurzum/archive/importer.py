@@ -47,8 +47,9 @@ class ImportStats:
 ProgressFn = Callable[[ImportStats], None]
 
 
-def _batches(paths: Iterable[Path], size: int, language: str,
-             stats: ImportStats) -> Iterator[list[Record]]:
+def _batches(
+    paths: Iterable[Path], size: int, language: str, stats: ImportStats
+) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for path in paths:
         for number, text, nbytes in read_lines(path):
@@ -71,8 +72,11 @@ def _batches(paths: Iterable[Path], size: int, language: str,
 
 
 def store_batch(
-    session_factory: SessionFactory, publication_id: int, batch: list[Record],
-    lease_seconds: float | None, stats: ImportStats,
+    session_factory: SessionFactory,
+    publication_id: int,
+    batch: list[Record],
+    lease_seconds: float | None,
+    stats: ImportStats,
 ) -> list[tuple[int, str]]:
     """Upsert one batch in one transaction; returns the article versions needing a summary."""
     wake: list[tuple[int, str]] = []
@@ -80,8 +84,9 @@ def store_batch(
         pub = session.get(Publication, publication_id)
         assert pub is not None
         for record in batch:
-            result = repo.upsert_article(session, pub, record.external_id, record.data,
-                                         IMPORT_ACTOR)
+            result = repo.upsert_article(
+                session, pub, record.external_id, record.data, IMPORT_ACTOR
+            )
             if result.created:
                 stats.created += 1
             elif result.changed:

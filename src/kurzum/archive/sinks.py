@@ -26,7 +26,7 @@ class Sink(Protocol):
         """Have these article versions summarized."""
 
     def waiting(self, *, backfill: bool) -> int:
-        """Tasks still waiting in the queue (0 when unknown)."""
+        """Articles still waiting in the queue (0 when unknown)."""
 
     def reconcile(self) -> None:
         """Send whatever the database says is due (lost messages, due retries)."""
@@ -48,7 +48,8 @@ class CelerySink:
         self.dispatcher.summarize_many(items, queue=BACKFILL_QUEUE if backfill else LIVE_QUEUE)
 
     def waiting(self, *, backfill: bool) -> int:
-        return self.dispatcher.queue_length(BACKFILL_QUEUE if backfill else LIVE_QUEUE)
+        # Messages carry up to BATCH_SIZE articles: count them full (errs on waiting longer).
+        return BATCH_SIZE * self.dispatcher.queue_length(BACKFILL_QUEUE if backfill else LIVE_QUEUE)
 
     def reconcile(self) -> None:
         reconcile_leased(self.session_factory, self.dispatcher, self.settings)
@@ -66,8 +67,9 @@ class InProcessSink:
 
     def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
         for start in range(0, len(items), BATCH_SIZE):
-            results = summarize_articles(self.session_factory, items[start : start + BATCH_SIZE],
-                                         self.settings)
+            results = summarize_articles(
+                self.session_factory, items[start : start + BATCH_SIZE], self.settings
+            )
             for result in results.values():
                 for delivery_id in result.deliveries:
                     self.worker.webhook(delivery_id)

@@ -29,7 +29,7 @@ _DE: frozenset[str] = _words(
     "Präs rd röm Sek sog span Std stv Stv Tsd ugs urspr Urspr Verf verh Vors zB zT österr"
 )
 _FR: frozenset[str] = _words(
-    "al apr art av avr bd boul Cf cf ch chap Dr déc env ex fg fév févr hab J.-C janv juil Me "
+    "al apr art fr av avr bd boul Cf cf ch chap Dr déc env ex fg fév févr hab J.-C janv juil Me "
     "Mgr Mio mio Mlle Mlles MM Mme Mmes mrd nov n° oct pp Pr resp rte sept St Ste tél vol "
     "éd"
 )

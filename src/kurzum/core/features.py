@@ -24,6 +24,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _FIRST_WORDS = re.compile(r"\W*(\w+(?:['’]\w+)?)(?:\W+(\w+(?:['’]\w+)?))?")
 _CLOSERS = "»«“”\"'’) "
 _END = re.compile(r"[.!…][»«“”\"'’)]*$")
+_CLOSING_SINGLE = re.compile(r"\w[.,!?]?['’](?=\s|$|[.,;:!?])")
 _PAIRED_MARKS = re.compile(r"[«»„“”\"()]")
 _QUOTE_MARKS = re.compile(r"[«„“\"‘]")
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|‘[^’]*’")
@@ -121,6 +122,8 @@ def _usable(text: str, n_words: int, stems: frozenset[str]) -> bool:
 
 def _balanced(text: str) -> bool:
     """Quotes and parentheses are closed: the sentence is not a piece of a longer quote."""
+    if text[:1] in "'‘" and not _CLOSING_SINGLE.search(text, 1):
+        return False  # "'At that time, people were really dying of Aids." (quote goes on)
     if not _PAIRED_MARKS.search(text):
         return True
     if text.count("«") != text.count("»") or text.count("(") != text.count(")"):

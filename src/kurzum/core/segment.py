@@ -97,6 +97,8 @@ def _is_boundary(line: str, match: re.Match[str], language: Language) -> bool:
     if match.group().rstrip(_CLOSERS) != ".":
         return True  # "!", "?", "…", "..." followed by a capital
     dot = match.start()
+    if dot > 0 and line[dot - 1] in ",;":
+        return False  # scraping noise ("2nd Battalion,. Royal Regiment"), never an end
     if dot > 0 and line[dot - 1].isspace():
         return True  # "Sheffield United . Up for the battle"
     token_start = max(line.rfind(" ", 0, dot), line.rfind("\u00a0", 0, dot)) + 1

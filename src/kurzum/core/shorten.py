@@ -78,6 +78,7 @@ _NEEDS_CLAUSE = word_set(
     "those one such"
 )
 _CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
+_CONTINUATION = 30  # a comma this close after an inserted clause means it goes on
 _MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
 _MIN_KEPT_CHARS = 40  # ... and characters, or it is a fragment rather than a statement
 _CLOSERS = "»“”\"'’)"
@@ -190,6 +191,9 @@ def _drop_inserted(
     """Remove relative clauses set off by commas in the middle of the sentence."""
     result = spans
     for match in _INSERTED[language].finditer(sentence):
+        following_comma = sentence.find(",", match.end())
+        if 0 <= following_comma < match.end() + _CONTINUATION:
+            continue  # ", qui dessert 37 pays, principalement européens, a …": not a clause
         if match.end() < len(sentence) - 2 and _kept(result, *match.span()):
             # keep the comma's place as a space: "Johnson, who …, is" -> "Johnson is"
             result = _remove(result, match.start(), match.end())

@@ -50,8 +50,11 @@ def _existing_keys(session: Session, keys: Sequence[tuple[int, str]]) -> set[tup
     return have & set(keys)
 
 
-def _read(session_factory: SessionFactory, items: Sequence[tuple[int, str]],
-          results: dict[int, SummarizeResult]) -> list[_Job]:
+def _read(
+    session_factory: SessionFactory,
+    items: Sequence[tuple[int, str]],
+    results: dict[int, SummarizeResult],
+) -> list[_Job]:
     """The jobs still to do; gone, outdated and done articles get their result at once."""
     wanted = dict(items)
     with session_scope(session_factory) as session:
@@ -72,15 +75,20 @@ def _read(session_factory: SessionFactory, items: Sequence[tuple[int, str]],
             else:
                 language: Language = article.language  # type: ignore[assignment]
                 text = ArticleText(article.title, article.lead, split_paragraphs(article.body))
-                core = to_article(text, language=language, premium=article.premium,
-                                  ident=article.external_id)
+                core = to_article(
+                    text, language=language, premium=article.premium, ident=article.external_id
+                )
                 todo.append(_Job(article.id, article.job_key, core))
         return todo
 
 
-def _write(session_factory: SessionFactory, made: dict[int, tuple[_Job, Summary,
-           FaithfulnessReport]], failed: dict[int, tuple[_Job, str]], settings: Settings,
-           results: dict[int, SummarizeResult]) -> None:
+def _write(
+    session_factory: SessionFactory,
+    made: dict[int, tuple[_Job, Summary, FaithfulnessReport]],
+    failed: dict[int, tuple[_Job, str]],
+    settings: Settings,
+    results: dict[int, SummarizeResult],
+) -> None:
     ids = sorted({*made, *failed})
     with session_scope(session_factory) as session:
         # Row locks in id order: two batches never deadlock, a concurrent batch waits.
@@ -97,17 +105,24 @@ def _write(session_factory: SessionFactory, made: dict[int, tuple[_Job, Summary,
                 jobs.job_done(article)
                 results[article_id] = SummarizeResult("exists")
             else:
-                transition = store_machine_summary(session, article, summary, report,
-                                                   job_key=job.job_key)
+                transition = store_machine_summary(
+                    session, article, summary, report, job_key=job.job_key
+                )
                 jobs.job_done(article)
                 session.flush()
                 results[article_id] = SummarizeResult(
-                    "created", transition.version.id, tuple(d.id for d in transition.deliveries))
+                    "created", transition.version.id, tuple(d.id for d in transition.deliveries)
+                )
         for article_id, (job, reason) in failed.items():
             article = articles.get(article_id)
             if article is not None and article.job_key == job.job_key:
-                jobs.job_failed(session, article, reason, max_attempts=settings.max_attempts,
-                                base_seconds=settings.retry_base_seconds)
+                jobs.job_failed(
+                    session,
+                    article,
+                    reason,
+                    max_attempts=settings.max_attempts,
+                    base_seconds=settings.retry_base_seconds,
+                )
             results[article_id] = SummarizeResult("failed")
 
 
@@ -137,6 +152,7 @@ def summarize_articles(
     except IntegrityError:  # a single-article run stored one of these first: go one by one
         for job in todo:
             digest = dict(items)[job.article_id]
-            results[job.article_id] = summarize_article(session_factory, job.article_id,
-                                                        digest, settings)
+            results[job.article_id] = summarize_article(
+                session_factory, job.article_id, digest, settings
+            )
     return results

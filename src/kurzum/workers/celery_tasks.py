@@ -200,15 +200,24 @@ class CeleryDispatcher:
                     )
                     sent += 1
         except errors as exc:
-            log.warning("broker unavailable, %d of %d tasks left to the reconciler: %s",
-                        len(calls) - sent, len(calls), exc)
+            log.warning(
+                "broker unavailable, %d of %d tasks left to the reconciler: %s",
+                len(calls) - sent,
+                len(calls),
+                exc,
+            )
         return sent
 
     def queue_length(self, queue: str) -> int:
         """Messages waiting in ``queue`` (0 when it does not exist yet or the broker is down)."""
         with self.app.connection_for_read() as conn:
-            errors = (ChannelError, BrokerError, OSError, *conn.connection_errors,
-                      *conn.channel_errors)
+            errors = (
+                ChannelError,
+                BrokerError,
+                OSError,
+                *conn.connection_errors,
+                *conn.channel_errors,
+            )
             try:
                 with conn.channel() as channel:
                     return int(channel.queue_declare(queue=queue, passive=True).message_count)

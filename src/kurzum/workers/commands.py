@@ -43,8 +43,10 @@ class Via(StrEnum):
 
 ViaOption = Annotated[
     Via,
-    typer.Option(help="celery: send to `kurzum worker`s; inprocess: summarize here; "
-                      "auto: celery unless KURZUM_WORKER=thread (the embedded default)."),
+    typer.Option(
+        help="celery: send to `kurzum worker`s; inprocess: summarize here; "
+        "auto: celery unless KURZUM_WORKER=thread (the embedded default)."
+    ),
 ]
 
 
@@ -88,8 +90,14 @@ def _interruptible(what: str) -> Iterator[None]:
 
 
 def _progress(console: Console, *columns: Any) -> Progress:
-    return Progress(*columns, BarColumn(), TimeElapsedColumn(), console=console,
-                    disable=not console.is_terminal, transient=False)
+    return Progress(
+        *columns,
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=False,
+    )
 
 
 def worker(
@@ -124,8 +132,13 @@ def worker(
 
     signals.worker_ready.connect(start_reconcile, weak=False)
     signals.worker_shutdown.connect(stop_reconcile, weak=False)
-    argv = worker_argv(concurrency=concurrency, pool=pool, loglevel=loglevel, hostname=hostname,
-                       queues=tuple(q for q in queues.split(",") if q))
+    argv = worker_argv(
+        concurrency=concurrency,
+        pool=pool,
+        loglevel=loglevel,
+        hostname=hostname,
+        queues=tuple(q for q in queues.split(",") if q),
+    )
     app.worker_main(argv)
 
 
@@ -146,36 +159,53 @@ def import_(
     sink = make_sink(settings, factory, celery=_use_celery(via, settings))
     console = _console()
     size = importer.total_bytes(path)
-    with _interruptible("each finished batch is stored"), _progress(
-        console, TextColumn("importing"), DownloadColumn(), TextColumn("{task.fields[note]}")
-    ) as bar:
+    with (
+        _interruptible("each finished batch is stored"),
+        _progress(
+            console, TextColumn("importing"), DownloadColumn(), TextColumn("{task.fields[note]}")
+        ) as bar,
+    ):
         task = bar.add_task("import", total=size, note="")
 
         def show(stats: importer.ImportStats) -> None:
-            bar.update(task, completed=stats.bytes_read,
-                       note=f"{stats.stored} stored, {stats.unchanged} unchanged, "
-                            f"{stats.failed} rejected")
+            bar.update(
+                task,
+                completed=stats.bytes_read,
+                note=f"{stats.stored} stored, {stats.unchanged} unchanged, {stats.failed} rejected",
+            )
 
         stats = importer.import_archive(
-            path, publication=publication, session_factory=factory, sink=sink,
-            batch_size=batch_size or settings.import_batch_size, on_progress=show,
+            path,
+            publication=publication,
+            session_factory=factory,
+            sink=sink,
+            batch_size=batch_size or settings.import_batch_size,
+            on_progress=show,
         )
     for file, bad in stats.errors:
         who = f" ({bad.external_id})" if bad.external_id else ""
         console.print(f"rejected {file}:{bad.line}{who}: {bad.error}", markup=False)
-    console.print(f"imported {stats.lines} records: {stats.created} new, {stats.updated} "
-                  f"updated, {stats.unchanged} unchanged, {stats.failed} rejected")
+    console.print(
+        f"imported {stats.lines} records: {stats.created} new, {stats.updated} "
+        f"updated, {stats.unchanged} unchanged, {stats.failed} rejected"
+    )
     if wait:
-        with _interruptible("the import is complete; summaries continue in the workers"), \
-                _progress(console, TextColumn("summarizing"), MofNCompleteColumn()) as bar:
+        with (
+            _interruptible("the import is complete; summaries continue in the workers"),
+            _progress(console, TextColumn("summarizing"), MofNCompleteColumn()) as bar,
+        ):
             task = bar.add_task("wait", total=None)
             state = importer.wait_for_summaries(
-                factory, sink, article_ids=stats.sent, timeout=timeout,
+                factory,
+                sink,
+                article_ids=stats.sent,
+                timeout=timeout,
                 reconcile_seconds=settings.reconcile_seconds,
                 on_progress=lambda p: bar.update(task, total=p.total, completed=p.ready + p.failed),
             )
-        console.print(f"summaries: {state.ready} ready, {state.failed} failed, "
-                      f"{state.pending} pending")
+        console.print(
+            f"summaries: {state.ready} ready, {state.failed} failed, {state.pending} pending"
+        )
     if stats.failed:
         raise typer.Exit(2)
 
@@ -186,12 +216,17 @@ def backfill(
     until: Annotated[str | None, typer.Option(help="Articles published before (ISO date).")] = (
         None
     ),
-    before: Annotated[str | None, typer.Option(
-        help="Only summaries made before this time (default: now; reuse it to resume).")] = None,
+    before: Annotated[
+        str | None,
+        typer.Option(
+            help="Only summaries made before this time (default: now; reuse it to resume)."
+        ),
+    ] = None,
     rate: Annotated[float | None, typer.Option(help="Articles per second at most.")] = None,
     window: Annotated[int | None, typer.Option(help="Backfill tasks waiting at most.")] = None,
-    include_reviewed: Annotated[bool, typer.Option(
-        help="Also replace summaries an editor approved.")] = False,
+    include_reviewed: Annotated[
+        bool, typer.Option(help="Also replace summaries an editor approved.")
+    ] = False,
     limit: Annotated[int | None, typer.Option(help="Stop after this many articles.")] = None,
     via: ViaOption = Via.auto,
 ) -> None:
@@ -202,18 +237,26 @@ def backfill(
     settings = get_settings()
     cutoff = parse_time(before, "--before") or datetime.now(UTC)
     plan = BackfillPlan(
-        publications=publication, before=cutoff, since=parse_time(since, "--since"),
-        until=parse_time(until, "--until"), rate=rate or settings.backfill_rate,
-        window=window or settings.backfill_window, include_reviewed=include_reviewed, limit=limit,
+        publications=publication,
+        before=cutoff,
+        since=parse_time(since, "--since"),
+        until=parse_time(until, "--until"),
+        rate=rate or settings.backfill_rate,
+        window=window or settings.backfill_window,
+        include_reviewed=include_reviewed,
+        limit=limit,
     )
     factory = _database(settings)
     sink = make_sink(settings, factory, celery=_use_celery(via, settings))
     console = _console()
-    console.print(f"backfill of summaries made before {cutoff.isoformat()} "
-                  f"(to resume: --before {cutoff.isoformat()})")
-    with _interruptible("sent articles are summarized by the workers"), _progress(
-        console, TextColumn("backfill"), TextColumn("{task.fields[note]}")
-    ) as bar:
+    console.print(
+        f"backfill of summaries made before {cutoff.isoformat()} "
+        f"(to resume: --before {cutoff.isoformat()})"
+    )
+    with (
+        _interruptible("sent articles are summarized by the workers"),
+        _progress(console, TextColumn("backfill"), TextColumn("{task.fields[note]}")) as bar,
+    ):
         task = bar.add_task("backfill", total=None, note="")
 
         def show(stats: BackfillStats) -> None:
@@ -235,8 +278,10 @@ def reconcile(
     factory = _database(settings)
     if _use_celery(via, settings):
         count = reconcile_leased(factory, CeleryDispatcher(make_celery(settings)), settings)
-        _console().print(f"sent {count.articles} articles and {count.webhooks} webhooks "
-                         f"({count.repaired} repaired)")
+        _console().print(
+            f"sent {count.articles} articles and {count.webhooks} webhooks "
+            f"({count.repaired} repaired)"
+        )
         return
     with _interruptible("finished tasks are stored"):
         done = InProcessWorker(factory, settings).drain(reconcile_first=True)
@@ -265,4 +310,3 @@ def register(app: typer.Typer) -> None:
     app.command("import")(_one_line_errors(import_))
     app.command()(_one_line_errors(backfill))
     app.command()(_one_line_errors(reconcile))
-
