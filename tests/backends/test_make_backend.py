@@ -145,3 +145,14 @@ def test_the_service_pipeline_uses_one_shared_backend(serve: Serve) -> None:
         assert needs_review(make_summary(SWISS, hybrid))
     finally:
         close_shared_backends()
+
+
+def test_the_answer_budget_grows_with_the_bullets(serve: Serve) -> None:
+    server = serve({"m": [good()]})
+    long = SummaryOptions(bullets=5, max_chars=1000)
+    count = len(summarize(SWISS, long).bullets)
+    with LLMBackend(config(server, "m")) as backend:
+        backend.summarize(SWISS)
+        backend.summarize(SWISS, long)
+    assert [r["max_tokens"] for r in server.requests] == [800, count * 1000 // 2 + 50]
+    assert count >= 4

@@ -112,7 +112,7 @@ HUGE_CASES = {
     "text-paragraphs": (
         "text/plain",
         "('Der Bundesrat hat am 3. Oktober 2024 neue Regeln beschlossen. '"
-        " 'Laut Dr. Meier (56) kostet das 11\\'000 Franken.\\n\\n') * 80_000",
+        " 'Laut Dr. Meier (56) kostet das 11\\'000 Franken.\\n\\n') * 100_000",
     ),
     "text-one-line": ("text/plain", "'wort ' * 2_000_000"),
     "text-no-spaces": ("text/plain", "'x' * 10_000_000"),

@@ -18,6 +18,11 @@ from kurzum.models import Language, Usage
 
 Validator = Callable[[Sequence[str]], tuple[Problem, ...]]
 
+# Answer budget: about one token per 2 characters of bullet text (German and French words
+# split into more tokens than English ones), plus the JSON around it.
+CHARS_PER_TOKEN = 2
+JSON_TOKENS = 50
+
 # A failing answer gets exactly one more chance (issue 7): a second failure is a pattern, and
 # a third request would double the latency budget of the worker for little gain.
 ATTEMPTS = 2
@@ -50,13 +55,14 @@ def ask(
 ) -> GateResult:
     """Run the ask-validate-retry loop; never raises for model or server failures."""
     schema = response_schema(count, max_chars)
+    budget = count * max_chars // CHARS_PER_TOKEN + JSON_TOKENS
     model = client.config.model
     usage = Usage()
     conversation = list(messages)
     problems: tuple[Problem, ...] = ()
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            completion = client.complete(conversation, schema=schema)
+            completion = client.complete(conversation, schema=schema, max_tokens=budget)
         except LLMTransportError as exc:
             return GateResult(None, model, usage, f"LLM unavailable: {exc}", attempt)
         model = completion.model

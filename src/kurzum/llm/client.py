@@ -82,10 +82,15 @@ class ChatClient:
         self._http.close()
 
     def complete(
-        self, messages: Sequence[Message], *, schema: dict[str, Any] | None = None
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
     ) -> Completion:
         """Send one chat request and return the answer; raise LLMTransportError (or a subclass)
-        when the server cannot give one. ``schema`` is the JSON schema the answer must follow."""
+        when the server cannot give one. ``schema`` is the JSON schema the answer must follow;
+        ``max_tokens`` raises the configured answer budget for long answers."""
         if not self._slots.acquire(timeout=self.config.timeout):
             raise LLMTimeoutError(
                 f"all {self.config.concurrency} LLM slots stayed busy for {self.config.timeout:g} s"
@@ -93,7 +98,8 @@ class ChatClient:
         try:
             self.breaker.before_call()
             try:
-                completion = self._with_retries(self._payload(messages, schema))
+                payload = self._payload(messages, schema, max_tokens)
+                completion = self._with_retries(payload)
             except BaseException:  # every failed call counts, so a trial call never hangs
                 self.breaker.record_failure()
                 raise
@@ -103,14 +109,14 @@ class ChatClient:
         return completion
 
     def _payload(
-        self, messages: Sequence[Message], schema: dict[str, Any] | None
+        self, messages: Sequence[Message], schema: dict[str, Any] | None, max_tokens: int | None
     ) -> dict[str, Any]:
         cfg = self.config
         payload: dict[str, Any] = {
             "model": cfg.model,
             "messages": list(messages),
             "temperature": cfg.temperature,
-            "max_tokens": cfg.max_tokens,
+            "max_tokens": max(cfg.max_tokens, max_tokens or 0),
             "stream": cfg.stream,
         }
         if cfg.stream:

@@ -38,7 +38,7 @@ class LLMConfig:
     breaker_cooldown: float = 30.0  # seconds the circuit stays open before one trial call
     stream: bool = False  # ask for server-sent events instead of one JSON body
     temperature: float = 0.2
-    max_tokens: int = 800
+    max_tokens: int = 800  # answer budget; raised per call for many or long bullets
     response_format: ResponseFormat = "json_schema"
 
     def __post_init__(self) -> None:
