@@ -42,6 +42,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "position": (0.0, 0.5, 1.0, 2.0, 4.0),
     "first": (0.0, 0.5, 1.0, 2.0, 4.0),
     "quote": (0.0, 0.5, 1.0),
+    "numbers": (0.0, 0.25, 0.5, 1.0),
     "redundancy": (0.4, 0.5, 0.6, 0.8),
 }
 
@@ -67,7 +68,7 @@ def load() -> list[Item]:
                 continue
             article = entry.article
             language = article.language or "de"
-            infos = analyse(article, split_article(article, language), language)
+            infos = analyse(split_article(article, language), language)
             items.append(
                 Item(
                     article,

@@ -23,7 +23,7 @@ ARTICLE = Article(
 
 
 def _run(calibration: Calibration, count: int = 3) -> list[str]:
-    infos = analyse(ARTICLE, split_article(ARTICLE, "de"), "de")
+    infos = analyse(split_article(ARTICLE, "de"), "de")
     weights = concept_weights(
         infos, content_stems(ARTICLE.title or "", "de"), frozenset(), calibration
     )
@@ -32,7 +32,7 @@ def _run(calibration: Calibration, count: int = 3) -> list[str]:
 
 
 def test_central_and_title_concepts_weigh_more() -> None:
-    infos = analyse(ARTICLE, split_article(ARTICLE, "de"), "de")
+    infos = analyse(split_article(ARTICLE, "de"), "de")
     weights = concept_weights(
         infos, content_stems("Hochwasser in Basel", "de"), frozenset(), Calibration(early=0.0)
     )

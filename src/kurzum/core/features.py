@@ -14,7 +14,7 @@ from functools import lru_cache
 import Stemmer
 
 from kurzum.core.wordlists import OPENERS, STOPWORDS
-from kurzum.models import Article, Language, Sentence
+from kurzum.models import Language, Sentence
 
 __all__ = ["SentenceInfo", "analyse", "content_stems", "opens_with_reference"]
 
@@ -25,6 +25,7 @@ _FIRST_WORDS = re.compile(r"\W*(\w+(?:['’]\w+)?)(?:\W+(\w+(?:['’]\w+)?))?")
 _CLOSERS = "»«“”\"'’) "
 _END = re.compile(r"[.!…][»«“”\"'’)]*$")
 _CLOSING_SINGLE = re.compile(r"\w[.,!?]?['’](?=\s|$|[.,;:!?])")
+_NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
 _PAIRED_MARKS = re.compile(r"[«»„“”\"()]")
 _QUOTE_MARKS = re.compile(r"[«„“\"‘]")
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|‘[^’]*’")
@@ -38,7 +39,8 @@ class SentenceInfo:
     """A sentence with its content stems and what decides whether it can be a bullet.
 
     ``rank`` is the sentence's position among the usable sentences before it (0 = the first
-    usable one); ``quote`` the share of it inside quotation marks.
+    usable one); ``quote`` the share of it inside quotation marks; ``numbers`` how many
+    numbers it gives.
     """
 
     sentence: Sentence
@@ -48,7 +50,7 @@ class SentenceInfo:
     opener: bool
     question: bool
     quote: float
-    in_lead: bool
+    numbers: int = 0
 
 
 @lru_cache(maxsize=3)
@@ -77,15 +79,12 @@ def opens_with_reference(text: str, language: Language) -> bool:
     return language == "de" and first in ("das", "die", "der") and second[:1].islower()
 
 
-def analyse(
-    article: Article, sentences: tuple[Sentence, ...], language: Language
-) -> list[SentenceInfo]:
-    """Content stems, position and form flags of every sentence of ``article``."""
+def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[SentenceInfo]:
+    """Content stems, position and form flags of every sentence of an article."""
     stop = STOPWORDS[language]
     lowered = [_WORD.findall(s.text.lower()) for s in sentences]
     vocabulary = list({w for words in lowered for w in words if len(w) > 1 and w not in stop})
     stem_of = dict(zip(vocabulary, _stemmer(language).stemWords(vocabulary), strict=True))
-    lead_blocks = 1 if article.lead else 0
     infos: list[SentenceInfo] = []
     rank = 0
     for sentence, words in zip(sentences, lowered, strict=True):
@@ -101,7 +100,7 @@ def analyse(
                 opener=ok and opens_with_reference(text, language),
                 question=text.rstrip(_CLOSERS).endswith("?"),
                 quote=_quote_share(text) if ok and _QUOTE_MARKS.search(text) else 0.0,
-                in_lead=sentence.paragraph < lead_blocks,
+                numbers=len(_NUMBER.findall(text)) if ok else 0,
             )
         )
         rank += 1 if ok else 0

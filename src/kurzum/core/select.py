@@ -56,7 +56,10 @@ def _form(info: SentenceInfo, calibration: Calibration) -> float:
     """The multiplier of a sentence's value for its position and its share of quotation."""
     first = 1 + calibration.first if info.rank == 0 else 1.0
     return (
-        first * (1 + calibration.position / (1 + info.rank)) * (1 - calibration.quote * info.quote)
+        first
+        * (1 + calibration.position / (1 + info.rank))
+        * (1 - calibration.quote * info.quote)
+        * (1 + calibration.numbers * min(info.numbers, 2) / 2)
     )
 
 

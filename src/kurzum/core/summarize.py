@@ -25,7 +25,7 @@ def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
         raise EmptyInputError("the article has no text to summarize")
     language = resolve_language(article, options)
     sentences = split_article(article, language)
-    infos = analyse(article, sentences, language)
+    infos = analyse(sentences, language)
     calibration = CALIBRATION[language]
     weights = concept_weights(
         infos,
