@@ -177,3 +177,17 @@ def test_admin_api_refuses_editors_and_readers(world: World, make_client: Any, l
         login(client, email)
         assert client.get("/api/v1/admin/publications").status_code == 403
     assert make_client().get("/api/v1/admin/users").status_code == 401
+
+
+def test_admin_refuses_a_jwt_key_that_is_not_a_public_key(
+    world: World, make_client: Any, login: Any
+) -> None:
+    client = make_client()
+    csrf = {"X-CSRF-Token": login(client, "admin@example.org")}
+    response = client.patch(
+        "/api/v1/admin/publications/blick",
+        json={"jwt_public_keys": ["-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----"]},
+        headers=csrf,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"].startswith("body.jwt_public_keys")

@@ -120,6 +120,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 def create_session(session: Session, user: User, lifetime: timedelta) -> str:
     """Start a login session; returns the random cookie token (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
+    session.execute(  # housekeeping: the user's expired sessions
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.expires_at <= utcnow()
+        )
+    )
     session.add(
         UserSession(token_hash=sha256(token), user_id=user.id, expires_at=utcnow() + lifetime)
     )
@@ -217,7 +222,10 @@ class Throttle:
         return False
 
     def fail(self, session: Session, keys: list[str]) -> None:
-        """Count one failure against every key."""
+        """Count one failure against every key (and forget failures older than the window)."""
+        session.execute(
+            delete(LoginFailure).where(LoginFailure.created_at <= utcnow() - self.window)
+        )
         for key in keys:
             session.add(LoginFailure(key=sha256(key)))
         session.flush()

@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kurzum.storage.tables import SummaryVersion
@@ -21,6 +23,16 @@ def _no_control(value: str | None) -> str | None:
     return value
 
 
+def _public_key(value: str) -> str:
+    """Refuse a JWT key that is not a PEM public key (RSA or EC)."""
+    try:
+        serialization.load_pem_public_key(value.encode())
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ValueError("not a PEM public key (RSA or EC)") from exc
+    return value
+
+
+PublicKey = Annotated[str, Field(max_length=10_000), AfterValidator(_public_key)]
 Text = Annotated[str, AfterValidator(_no_control)]
 OptText = Annotated[str | None, AfterValidator(_no_control)]
 ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")]
@@ -388,9 +400,7 @@ class PublicationIn(Strict):
     review_policy: Literal["publish-then-review", "review-before-publish"] = "publish-then-review"
     webhook_url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
     webhook_secret: Annotated[str | None, Field(min_length=16, max_length=200)] = None
-    jwt_public_keys: Annotated[
-        list[Annotated[str, Field(max_length=10_000)]], Field(max_length=5)
-    ] = []
+    jwt_public_keys: Annotated[list[PublicKey], Field(max_length=5)] = []
     jwt_audience: Annotated[str | None, Field(max_length=200)] = None
 
 
@@ -403,7 +413,7 @@ class PublicationPatch(Strict):
     review_policy: Literal["publish-then-review", "review-before-publish"] | None = None
     webhook_url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
     webhook_secret: Annotated[str | None, Field(min_length=16, max_length=200)] = None
-    jwt_public_keys: list[Annotated[str, Field(max_length=10_000)]] | None = None
+    jwt_public_keys: Annotated[list[PublicKey] | None, Field(max_length=5)] = None
     jwt_audience: Annotated[str | None, Field(max_length=200)] = None
 
 
