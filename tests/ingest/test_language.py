@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kurzum.errors import EmptyInputError, UnsupportedLanguageError
@@ -37,8 +35,3 @@ def test_too_little_text_is_empty_input() -> None:
 def test_only_the_beginning_is_read() -> None:
     german = "Der Bundesrat hat die neuen Regeln beschlossen. " * 60
     assert detect_language(german + "The rest of this text is English. " * 5000) == "de"
-    detect_language("warm up the model once")
-    started = time.perf_counter()
-    for _ in range(20):
-        detect_language(german * 50)
-    assert (time.perf_counter() - started) / 20 < 0.05

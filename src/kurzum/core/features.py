@@ -32,6 +32,17 @@ _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"
 _MIN_WORDS = 5  # fewer words than this is a caption, dateline or heading, never a bullet
 _MIN_CHARS = 25
 _MIN_CONTENT_WORDS = 3  # "One fell in Punjab." says too little to be a key point
+_NAME = re.compile(r"(?<=\s)[A-ZÀ-Ý][\w'’-]+")
+# Words by which a sentence adds to an earlier one ("Russland erhielt auch …"): the bullet is
+# weaker alone.
+_LEANING: dict[Language, frozenset[str]] = {
+    "de": frozenset(
+        {"auch", "ebenfalls", "zudem", "ausserdem", "außerdem", "überdies", "dies", "diese"}
+        | {"dieser", "diesen", "dieses", "diesem"}
+    ),
+    "fr": frozenset({"aussi", "également", "outre"}),
+    "en": frozenset({"also", "too", "additionally", "moreover", "furthermore"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,8 @@ class SentenceInfo:
     question: bool
     quote: float
     numbers: int = 0
+    names: int = 0
+    leaning: bool = False
 
 
 @lru_cache(maxsize=3)
@@ -101,6 +114,8 @@ def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[Sentenc
                 question=text.rstrip(_CLOSERS).endswith("?"),
                 quote=_quote_share(text) if ok and _QUOTE_MARKS.search(text) else 0.0,
                 numbers=len(_NUMBER.findall(text)) if ok else 0,
+                names=len(_NAME.findall(text)) if ok and language != "de" else 0,
+                leaning=ok and not _LEANING[language].isdisjoint(words),
             )
         )
         rank += 1 if ok else 0

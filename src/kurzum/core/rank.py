@@ -44,6 +44,10 @@ class Calibration:
     - ``quote``: a sentence's value is multiplied by 1 - quote * (share inside quotes).
     - ``numbers``: a sentence's value is multiplied by 1 + numbers * min(numbers in it, 2) / 2
       (figures are what readers look for in a key point).
+    - ``names``: a sentence's value is multiplied by 1 + names * min(names in it, 4) / 4
+      (concrete facts: who and where, en and fr only).
+    - ``leaning``: a sentence leaning on an earlier one ("auch", "also", "aussi") has its value
+      multiplied by 1 - leaning (it stands less well alone).
     - ``redundancy``: a sentence sharing more than this share of its concepts with a chosen
       bullet is a near-duplicate and never chosen.
     """
@@ -61,6 +65,8 @@ class Calibration:
     quote: float = 0.5
     numbers: float = 0.0
     redundancy: float = 0.6
+    names: float = 0.0
+    leaning: float = 0.0
 
 
 CALIBRATION: dict[Language, Calibration] = {

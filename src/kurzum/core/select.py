@@ -60,6 +60,8 @@ def _form(info: SentenceInfo, calibration: Calibration) -> float:
         * (1 + calibration.position / (1 + info.rank))
         * (1 - calibration.quote * info.quote)
         * (1 + calibration.numbers * min(info.numbers, 2) / 2)
+        * (1 + calibration.names * min(info.names, 4) / 4)
+        * (1 - calibration.leaning * info.leaning)
     )
 
 
