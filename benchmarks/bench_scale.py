@@ -192,6 +192,7 @@ def write_results(runs: list[Run], n: int) -> None:
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "command": " ".join(["python", *sys.argv]),
+        "load_average_at_end": round(os.getloadavg()[0], 1),
     }
     (RESULTS / "scale.json").write_text(
         json.dumps({"meta": meta, "runs": [asdict(r) for r in runs]}, indent=2) + "\n"
@@ -199,7 +200,8 @@ def write_results(runs: list[Run], n: int) -> None:
     lines = [
         f"# Import + summarize {n:,} synthetic articles end to end",
         "",
-        f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; `{meta['command']}`",
+        f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; `{meta['command']}`; "
+        f"load average at the end {meta['load_average_at_end']} (other processes share the CPUs)",
         "",
         "| setup | articles/s | seconds | summaries | failed | peak RSS (MB) |",
         "|---|---:|---:|---:|---:|---|",

@@ -130,3 +130,52 @@ def test_unshortenable_sentence_gives_none() -> None:
         shorten("Ein sehr langer Satz ohne jede Möglichkeit zur Kürzung bleibt lang.", "de", 40)
         is None
     )
+
+
+def test_english_news_agency_attribution_dateline_and_dashes_are_dropped() -> None:
+    syria = (
+        "Syria carried out an airstrike on a refugee camp in northern Lebanon Saturday, killing "
+        "nine Syrians and wounding nine more, a Lebanese state-run news agency reported."
+    )
+    short = shorten(syria, "en", 160, 140)
+    assert short is not None
+    assert short.text == (
+        "Syria carried out an airstrike on a refugee camp in northern Lebanon Saturday, killing "
+        "nine Syrians and wounding nine more."
+    )
+    denied = shorten("The company lost money again last year, nobody has confirmed.", "en", 40)
+    assert denied is None  # a negated attribution changes the claim: never dropped
+    cnn = "(CNN) -- A man was arrested on Tuesday after a chase through the city, police said."
+    short = shorten(cnn, "en", 70)
+    assert short is not None
+    assert short.text == "A man was arrested on Tuesday after a chase through the city."
+    dashed = (
+        "Guangzhou -- capital of China's richest and most progressive province -- has taken "
+        "the first steps to end labour camps."
+    )
+    short = shorten(dashed, "en", 70)
+    assert short is not None
+    assert short.text == "Guangzhou has taken the first steps to end labour camps."
+
+
+def test_english_intro_phrase_and_participle_clause_are_dropped() -> None:
+    glancy = (
+        "Although she admitted stealing the money, Glancy was spared prison after it emerged "
+        "she spent it on her dying friend."
+    )
+    short = shorten(glancy, "en", 100)
+    assert short is not None
+    assert short.text == (
+        "Glancy was spared prison after it emerged she spent it on her dying friend."
+    )
+    assert _words_in_order(short.text, glancy)
+    # an intro before a lower-case word (a pronoun, "clashes") stays: the rest leans on it
+    calm = "After weeks of relative calm, clashes erupted in several areas of the capital Cairo."
+    assert shorten(calm, "en", 60) is None
+    strike = "Syria carried out an airstrike on a camp in Lebanon, killing nine Syrians."
+    short = shorten(strike, "en", 60)
+    assert short is not None
+    assert short.text == "Syria carried out an airstrike on a camp in Lebanon."
+    # "something" is not a participle opening a clause
+    wife = "He wanted to buy a present for his wife, something she would love."
+    assert shorten(wife, "en", 45) is None

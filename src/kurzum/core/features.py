@@ -33,8 +33,8 @@ _MIN_WORDS = 5  # fewer words than this is a caption, dateline or heading, never
 _MIN_CHARS = 25
 _MIN_CONTENT_WORDS = 3  # "One fell in Punjab." says too little to be a key point
 _NAME = re.compile(r"(?<=\s)[A-ZÀ-Ý][\w'’-]+")
-# Words by which a sentence adds to an earlier one ("Russland erhielt auch …"): the bullet is
-# weaker alone.
+# Words by which a sentence adds to or points back at an earlier one ("Russland erhielt auch
+# …", "… dementierte diese Berichte"): the bullet is weaker alone.
 _LEANING: dict[Language, frozenset[str]] = {
     "de": frozenset(
         {"auch", "ebenfalls", "zudem", "ausserdem", "außerdem", "überdies", "dies", "diese"}

@@ -46,8 +46,8 @@ class Calibration:
       (figures are what readers look for in a key point).
     - ``names``: a sentence's value is multiplied by 1 + names * min(names in it, 4) / 4
       (concrete facts: who and where, en and fr only).
-    - ``leaning``: a sentence leaning on an earlier one ("auch", "also", "aussi") has its value
-      multiplied by 1 - leaning (it stands less well alone).
+    - ``leaning``: a sentence leaning on an earlier one ("auch", "diese Berichte", "also",
+      "aussi") has its value multiplied by 1 - leaning (it stands less well alone).
     - ``redundancy``: a sentence sharing more than this share of its concepts with a chosen
       bullet is a near-duplicate and never chosen.
     """
@@ -86,6 +86,7 @@ CALIBRATION: dict[Language, Calibration] = {
         quote=0.0,
         numbers=0.0,
         redundancy=0.8,
+        leaning=0.05,
     ),
     "fr": Calibration(
         centrality=2.0,
@@ -110,12 +111,13 @@ CALIBRATION: dict[Language, Calibration] = {
         early=4.0,
         early_sentences=4,
         soft_chars=140,
-        length_exponent=1.0,
-        position=1.0,
+        length_exponent=0.7,
+        position=0.0,
         first=0.0,
         quote=0.5,
         numbers=0.25,
-        redundancy=0.4,
+        redundancy=0.5,
+        leaning=0.1,
     ),
 }
 

@@ -1,9 +1,10 @@
 """Faithful shortening of a too-long sentence: only deletions, never a cut mid-word.
 
-Four deletions, tried in this order until the sentence fits: a parenthetical (but never an
-age "(56)" after a name), a relative clause between commas (", who …,"), a trailing
-attribution (", sagte er gegenüber «Foreign Policy»"), and appended clauses from the end
-(", die erstmals 2019 getestet wurde", "; …", " – …"). What
+Five deletions, tried in this order until the sentence fits: a parenthetical (but never an
+age "(56)" after a name) or a dateline ("NEW DELHI: …"), a relative clause between commas
+(", who …,"), a trailing attribution (", sagte er gegenüber «Foreign Policy»"), an English
+introductory phrase before a capitalised subject ("Although …, Glancy was …"), and appended
+clauses from the end (", die erstmals 2019 getestet wurde", "; …", " – …", ", killing …"). What
 remains is a list of spans of the source sentence, in order, so every word of the bullet comes
 from the sentence; a final full stop is added when the end was cut, so it is still a sentence.
 """
@@ -23,7 +24,12 @@ __all__ = ["Shortened", "shorten"]
 _PARENTHETICAL = re.compile(r"\s*\(([^()]{1,120})\)")
 _AGE = re.compile(r"\d{1,3}")
 # Paired dashes around an insertion: "Nordkorea – abgesehen von China – hat …".
-_DASHED = re.compile(r"\s+[–—]\s[^–—]{3,120}?\s[–—](?=\s)")
+_DASHED = re.compile(r"\s+(?:[–—]|--)\s[^–—]{3,120}?\s(?:[–—]|--)(?=\s)")
+# A dateline before the text: "NEW DELHI: …", "FLUSHING MEADOWS — …", "(CNN) -- …".
+_DATELINE = re.compile(
+    r"(?:[A-ZÀ-Ý][A-ZÀ-Ý.'’-]+(?:\s[A-ZÀ-Ý][A-ZÀ-Ý.'’-]+){0,3}(?:,\s[A-Z][\w.]+)?\s*"
+    r"(?:\([A-Za-z]+\)\s*)?(?::|\s[–—]|\s--)|\([A-Z]+\)\s*(?:--|[–—]))\s+(?=[A-ZÀ-Ý])"
+)
 
 _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
@@ -42,6 +48,10 @@ _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
         r",\s+(?:(?:he|she|they|it|police|officials|authorities)\s+(?:said|says|told|added)|"
         r"said|says|told|according\s+to|added|explained|reported|claimed|wrote|writes)"
         r"[^,;:\"“”]{0,90}(?=[.!]?[\"”]?$)"
+        # ", a Lebanese state-run news agency reported." / ", a panel has concluded."
+        r"|,\s+(?![^,;:]*\b(?:not|no|nobody|never|denied)\b)[\w'’ .-]{2,60}?\s"
+        r"(?:(?:has|have|had)\s+)?(?:said|reported|concluded|announced|confirmed|revealed)"
+        r"(?=[.!]?[\"”]?$)"
     ),
 }
 
@@ -70,6 +80,20 @@ _INSERTED: dict[Language, re.Pattern[str]] = {
     "fr": re.compile(r",\s(?:qui|dont|où|lequel|laquelle)\s[^,;:«»\"()]{3,90}?,(?=\s)"),
     "en": re.compile(r",\s(?:who|which|whose|where)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
 }
+
+# An English introductory phrase before the subject, which a news bullet can do without when
+# the subject after it starts with a capital: "Although she admitted stealing the money,
+# Glancy was spared prison …" -> "Glancy was spared prison …". Never a condition ("If …").
+_INTRO = re.compile(
+    r"(?:After|As|Although|Though|While|With|In|For|When|Since|Despite|Following|Upon|During|"
+    r"Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s[^,;:\"“”()]{3,80}?,\s+"
+    r"(?=[A-Z])"
+)
+# English "-ing" words that are not a participle opening a clause (", something …").
+_NOT_PARTICIPLE = word_set(
+    "something nothing anything everything morning evening king spring thing things building "
+    "ring wedding meeting bring sing sting swing wing"
+)
 
 # Words that need the clause after them ("über etwas, das …", "ceux qui …", "those who …").
 _NEEDS_CLAUSE = word_set(
@@ -108,7 +132,8 @@ def shorten(
     if len(candidate.text) <= goal:
         return candidate
     fallback = candidate if len(candidate.text) <= max_chars else None
-    for step in (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_last_clause):
+    steps = (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_intro)
+    for step in (*steps, _drop_last_clause):
         while True:
             reduced = step(sentence, spans, language)
             if reduced is None or not _enough(sentence, reduced):
@@ -173,8 +198,11 @@ def _kept(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def _drop_parentheticals(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
-    """Remove every parenthetical and dashed insertion except ages after a name."""
+    """Remove a dateline, every parenthetical and dashed insertion except ages after a name."""
     result = spans
+    dateline = _DATELINE.match(sentence)
+    if dateline is not None and _kept(result, 0, dateline.end()):
+        result = _remove(result, 0, dateline.end())
     for match in _PARENTHETICAL.finditer(sentence):
         if _AGE.fullmatch(match.group(1).strip()) or not _kept(result, *match.span()):
             continue
@@ -213,6 +241,18 @@ def _drop_attribution(
     return _remove(spans, match.start(), len(sentence))
 
 
+def _drop_intro(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove an English introductory phrase before a capitalised subject."""
+    if language != "en":
+        return None
+    match = _INTRO.match(sentence)
+    if match is None or not _kept(spans, 0, match.end()):
+        return None
+    return _remove(spans, 0, match.end())
+
+
 def _drop_last_clause(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
@@ -225,12 +265,25 @@ def _drop_last_clause(
     if last is None or not _kept(spans, last.start(), last.start() + 1):
         return None
     opener = last.group(1)
-    if last.group().startswith(",") and opener.lower() not in connectors:
+    if last.group().startswith(",") and not (
+        opener.lower() in connectors or _participle(opener, language)
+    ):
         return None
     before = sentence[: last.start()].split()
     if before and before[-1].lower() in _NEEDS_CLAUSE:
         return None
     return _remove(spans, last.start(), len(sentence))
+
+
+def _participle(word: str, language: Language) -> bool:
+    """An English participle opening an appended clause: ", killing nine people"."""
+    return (
+        language == "en"
+        and word.islower()
+        and word.endswith("ing")
+        and len(word) > 5
+        and word not in _NOT_PARTICIPLE
+    )
 
 
 def _enough(sentence: str, spans: list[tuple[int, int]]) -> bool:
