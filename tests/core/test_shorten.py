@@ -179,3 +179,12 @@ def test_english_intro_phrase_and_participle_clause_are_dropped() -> None:
     # "something" is not a participle opening a clause
     wife = "He wanted to buy a present for his wife, something she would love."
     assert shorten(wife, "en", 45) is None
+
+
+def test_a_leading_subordinate_clause_keeps_its_main_clause() -> None:
+    sentence = (
+        "While the province has stopped short of attacking the system, saying it was not "
+        "opposed to punishment, recent announcements suggest that change is coming soon."
+    )
+    short = shorten(sentence, "en", 160, 70)
+    assert short is None or not short.text.endswith("the system.")

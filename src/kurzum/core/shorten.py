@@ -89,6 +89,12 @@ _INTRO = re.compile(
     r"Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s[^,;:\"“”()]{3,80}?,\s+"
     r"(?=[A-Z])"
 )
+# A sentence opening with a subordinate clause: its main clause comes after the first comma,
+# so the clause after that comma must stay ("While X, saying …, officials …").
+_SUBORDINATE_START = re.compile(
+    r"(?:While|Although|Though|Because|If|Unless|Whereas|When|Whilst|Alors que|Bien que|"
+    r"Quoique|Si|Lorsque|Puisque|Tandis que)\s",
+)
 # English "-ing" words that are not a participle opening a clause (", something …").
 _NOT_PARTICIPLE = word_set(
     "something nothing anything everything morning evening king spring thing things building "
@@ -272,6 +278,8 @@ def _drop_last_clause(
     before = sentence[: last.start()].split()
     if before and before[-1].lower() in _NEEDS_CLAUSE:
         return None
+    if _SUBORDINATE_START.match(sentence) and "," not in sentence[: last.start()]:
+        return None  # "While X, saying …" without the rest would be no sentence
     return _remove(spans, last.start(), len(sentence))
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from kurzum.backends.fallback import needs_review
 from kurzum.errors import ConflictError, InputError, NotFoundError
 from kurzum.models import Article as CoreArticle
 from kurzum.models import FaithfulnessReport, Language, Summary
@@ -41,10 +42,21 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# How a model-written summary names its model in the label ("… · Sprachmodell llama3").
+MODEL_WORDS: dict[str, str] = {"de": "Sprachmodell", "fr": "modèle de langage", "en": "model"}
+
+
 def label(version: SummaryVersion) -> str:
-    """The reader-facing label, driven by whether an editor approved this version."""
+    """The reader-facing label, driven by whether an editor approved this version.
+
+    Summaries written by a language model (method ``llm`` or ``hybrid``) name the model.
+    """
     unreviewed, reviewed = LABELS.get(version.language, LABELS["de"])
-    return reviewed if version.reviewed else unreviewed
+    text = reviewed if version.reviewed else unreviewed
+    if version.method in ("llm", "hybrid") and version.model:
+        word = MODEL_WORDS.get(version.language, MODEL_WORDS["de"])
+        text = f"{text} · {word} {version.model}"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +180,9 @@ def store_machine_summary(
 ) -> Transition:
     """Store a worker's summary as a new version and publish it when the policy allows."""
     pub: Publication = article.publication
-    hold = pub.review_policy == "review-before-publish" or not report.ok
+    # A model answer that failed the gate fell back to extractive bullets: an editor looks first.
+    fell_back = needs_review(summary)
+    hold = pub.review_policy == "review-before-publish" or not report.ok or fell_back
     version = SummaryVersion(
         article_id=article.id,
         version=_next_version(session, article.id),
@@ -195,6 +209,15 @@ def store_machine_summary(
         method=summary.method,
         faithful=report.ok,
     )
+    if fell_back:
+        audit.record(
+            session,
+            audit.WORKER,
+            "summary.held",
+            article_id=article.id,
+            summary_id=version.id,
+            reason="language model answer rejected; extractive fallback needs review",
+        )
     if hold:
         return Transition(version)
     transition = _publish(session, version, audit.WORKER)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurzum import __version__
+from kurzum.backends import close_shared_backends
 from kurzum.settings import Settings, get_settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.web import errors, pages
@@ -130,6 +131,7 @@ def create_app(
                 celery_loop.stop()
             if worker is not None:
                 worker.stop()
+            close_shared_backends()  # LLM HTTP clients of make_summary, if any were opened
             if engine is not None:
                 engine.dispose()
 

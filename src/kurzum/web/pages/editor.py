@@ -141,6 +141,8 @@ def _review(
             "version": version.version,
             "state": version.state,
             "method": version.method,
+            "model": version.model,
+            "notes": list(version.notes or []),
             "label": summaries.label(version) if version.state == "published" else None,
             "reviewed": version.reviewed,
             "reviewer": reviewed_by,
