@@ -393,26 +393,29 @@ def _print_eval(rows: list[Row], errors: list[EvalItem]) -> None:
         _stderr().print(f"skipped {item.file}:{item.line}: {item.error}", markup=False)
 
 
-def _register_scale_commands() -> None:
-    """``worker``, ``import``, ``backfill`` and ``reconcile`` (issue 6) live in kurzum.workers."""
-    from kurzum.workers.commands import register
-
-    register(app)
-
-
-_register_scale_commands()
+# Commands that need only the core; the service and worker commands import the web and
+# storage stacks (about 95 MB and a second of start-up), so they are attached only when needed.
+CORE_COMMANDS = frozenset({"summarize", "eval"})
+_registered = False
 
 
-def _register_service_commands() -> None:
-    """``serve``, ``db upgrade``, ``users …`` and ``publications …`` live in kurzum.web."""
-    from kurzum.web.commands import register
+def register_all() -> None:
+    """Attach the service (``serve``, ``db``, ``users``, ``publications``) and worker
+    (``worker``, ``import``, ``backfill``, ``reconcile``) commands; idempotent."""
+    global _registered
+    if _registered:
+        return
+    from kurzum.web.commands import register as register_service
+    from kurzum.workers.commands import register as register_scale
 
-    register(app)
+    register_scale(app)
+    register_service(app)
+    _registered = True
 
 
-_register_service_commands()
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``kurzum`` script."""
-    app()
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in CORE_COMMANDS:
+        register_all()
+    app(args=args)

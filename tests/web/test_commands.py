@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from kurzum.cli import app
+from kurzum.cli import app, register_all
 from kurzum.demo import ACCOUNTS, NOTICES, load_demo
 from kurzum.settings import Settings
 from kurzum.storage import accounts
@@ -17,6 +17,8 @@ from kurzum.storage import articles as repo
 from kurzum.storage.db import make_session_factory, session_scope
 from kurzum.storage.tables import Article, SummaryVersion
 from kurzum.workers.inprocess import InProcessWorker
+
+register_all()  # the service commands are attached on demand
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from kurzum.cli import app
+from kurzum.cli import app, register_all
+
+register_all()  # the service commands are attached on demand
 
 
 def _free_port() -> int:
