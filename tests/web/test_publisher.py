@@ -31,6 +31,15 @@ def test_put_creates_then_is_idempotent(world: World) -> None:
     assert again.json()["content_hash"] == first.json()["content_hash"]
 
 
+def test_put_with_zoneless_times_is_idempotent(world: World) -> None:
+    body = {"title": "T", "body": BODY, "published_at": "2024-10-24T08:30:00"}
+    first = world.client.put("/api/v1/publisher/articles/a-2", json=body, headers=world.auth())
+    assert first.status_code == 201
+    again = world.client.put("/api/v1/publisher/articles/a-2", json=body, headers=world.auth())
+    assert again.status_code == 200
+    assert again.json()["changed"] is False
+
+
 def test_summary_is_made_in_the_background_once(world: World) -> None:
     status = world.summarized("a-1", premium=False)
     assert status["status"] == "ready"

@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +65,6 @@ def _from_dev_schema(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    """Times without a zone are UTC (as stored), so a re-import compares equal."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
 def _short(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or "record"
@@ -113,8 +105,8 @@ def parse_line(line: str | None, number: int, default_language: str) -> Record |
         premium=item.premium,
         url=item.url,
         body_html=item.html,
-        published_at=_utc(item.published_at),
-        updated_at=_utc(item.updated_at),
+        published_at=item.published_at,
+        updated_at=item.updated_at,
     )
     return Record(number, item.external_id, data, content_hash(text, language))
 

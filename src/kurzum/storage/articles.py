@@ -21,6 +21,7 @@ from kurzum.storage.tables import (
     Article,
     Publication,
     SummaryVersion,
+    as_utc,
     utcnow,
 )
 
@@ -38,6 +39,11 @@ class ArticleInput:
     body_html: str | None = None
     published_at: datetime | None = None
     updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # Zone-less times are UTC, as stored: a repeated PUT must compare equal (idempotency).
+        object.__setattr__(self, "published_at", as_utc(self.published_at))
+        object.__setattr__(self, "updated_at", as_utc(self.updated_at))
 
 
 @dataclass(frozen=True, slots=True)
