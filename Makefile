@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: install install-test install-bench run test check lint bench clean
+.PHONY: install install-test install-bench run test check lint bench bench-quality bench-scale bench-load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +46,16 @@ check: install-test
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
-bench: install-bench
+# Each part also runs alone: quality/speed takes minutes, scale and load much longer.
+bench: bench-quality bench-scale bench-load
+
+bench-quality: install-bench
 	$(PY) benchmarks/bench_quality_speed.py
+
+bench-scale: install-bench
 	$(PY) benchmarks/bench_scale.py
+
+bench-load: install-bench
 	$(PY) benchmarks/bench_load.py
 
 clean:

@@ -130,6 +130,9 @@ def register(app: Celery, settings: Settings) -> WorkerContext:
         return delivered
 
     common: dict[str, Any] = {
+        # Per-app tasks: Celery's default (shared) would leak them into every app the process
+        # makes, and a second make_celery() would then register two callables under one name.
+        "shared": False,
         "bind": True,
         "autoretry_for": TRANSIENT,
         "retry_backoff": 2,
