@@ -74,21 +74,22 @@ def select(
     """Up to ``count`` choices covering the most concept weight, in article order."""
     chosen: dict[int, Choice] = {}
     covered: set[str] = set()
+    # What does not change between rounds: the length penalty and the form multiplier.
+    scale = [
+        _form(c.info, calibration) / len(c.short.text) ** calibration.length_exponent
+        for c in choices
+    ]
     while len(chosen) < count:
         best: Choice | None = None
         best_value = -1.0
-        for choice in choices:
+        for choice, factor in zip(choices, scale, strict=True):
             index = choice.info.sentence.index
             if index in chosen or (choice.info.opener and index - 1 not in chosen):
                 continue
             if any(_overlap(choice, c) > calibration.redundancy for c in chosen.values()):
                 continue
             gain = _BASE + sum(weights.get(stem, 0.0) for stem in choice.stems - covered)
-            value = (
-                gain
-                / len(choice.short.text) ** calibration.length_exponent
-                * _form(choice.info, calibration)
-            )
+            value = gain * factor
             if value > best_value:
                 best, best_value = choice, value
         if best is None:
