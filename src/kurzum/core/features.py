@@ -23,7 +23,7 @@ _STEMMER_NAMES: dict[Language, str] = {"de": "german", "fr": "french", "en": "en
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _FIRST_WORDS = re.compile(r"\W*(\w+(?:['’]\w+)?)(?:\W+(\w+(?:['’]\w+)?))?")
 _CLOSERS = "»«“”\"'’) "
-_END = re.compile(r"[.!…][»«“”\"'’)]*$")
+_END_CLOSERS = "»«“”\"'’)"
 _CLOSING_SINGLE = re.compile(r"\w[.,!?]?['’](?=\s|$|[.,;:!?])")
 _NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
 _PAIRED_MARKS = re.compile(r"[«»„“”\"()]")
@@ -42,6 +42,13 @@ _LEANING: dict[Language, frozenset[str]] = {
     ),
     "fr": frozenset({"aussi", "également", "outre"}),
     "en": frozenset({"also", "too", "additionally", "moreover", "furthermore"}),
+}
+
+
+# First words of the openers, and the German demonstratives of opens_with_reference's rule.
+_OPENER_STARTS: dict[Language, frozenset[str]] = {
+    language: frozenset(o.split()[0] for o in OPENERS[language]) | {"das", "die", "der"}
+    for language in OPENERS
 }
 
 
@@ -71,15 +78,44 @@ def _stemmer(language: Language) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMER_NAMES[language])
 
 
+# Stem of every lower-cased word seen so far, "" for function and one-letter words. News
+# vocabulary repeats from article to article, so most words are looked up, not stemmed again
+# (a third of the core's time went to stemming). Cleared when full; values never change.
+_STEMS: dict[Language, dict[str, str]] = {"de": {}, "fr": {}, "en": {}}
+_STEM_CACHE_SIZE = 200_000
+
+
+def _stem_table(words: set[str], language: Language) -> dict[str, str]:
+    """The stem table of ``language``, completed with ``words`` (lower-cased)."""
+    table = _STEMS[language]
+    new = words.difference(table)
+    if new:
+        if len(table) + len(new) > _STEM_CACHE_SIZE:
+            table.clear()
+            new = words
+        stop = STOPWORDS[language]
+        content = [w for w in new if len(w) > 1 and w not in stop]
+        table.update(dict.fromkeys(new, ""))
+        table.update(zip(content, _stemmer(language).stemWords(content), strict=True))
+    return table
+
+
+def _stems_of(words: list[str], table: dict[str, str]) -> frozenset[str]:
+    """The content stems of ``words``, all of them in ``table``."""
+    return frozenset(filter(None, map(table.__getitem__, words)))  # "" is no content word
+
+
 def content_stems(text: str, language: Language) -> frozenset[str]:
     """Stems of the content words of ``text`` (no function words, no one-letter words)."""
-    stop = STOPWORDS[language]
-    words = [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in stop]
-    return frozenset(_stemmer(language).stemWords(words))
+    words = _WORD.findall(text.lower())
+    return _stems_of(words, _stem_table(set(words), language))
 
 
 def opens_with_reference(text: str, language: Language) -> bool:
     """Whether ``text`` opens with a word that needs an antecedent ("Er", "Diese", "Il")."""
+    start = _WORD.search(text)
+    if start is None or start.group().lower() not in _OPENER_STARTS[language]:
+        return False  # the common case, decided without the two-word match
     match = _FIRST_WORDS.match(text)
     if match is None:
         return False
@@ -94,14 +130,15 @@ def opens_with_reference(text: str, language: Language) -> bool:
 
 def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[SentenceInfo]:
     """Content stems, position and form flags of every sentence of an article."""
-    stop = STOPWORDS[language]
     lowered = [_WORD.findall(s.text.lower()) for s in sentences]
-    vocabulary = list({w for words in lowered for w in words if len(w) > 1 and w not in stop})
-    stem_of = dict(zip(vocabulary, _stemmer(language).stemWords(vocabulary), strict=True))
+    vocabulary: set[str] = set()
+    for words in lowered:
+        vocabulary.update(words)
+    table = _stem_table(vocabulary, language)
     infos: list[SentenceInfo] = []
     rank = 0
     for sentence, words in zip(sentences, lowered, strict=True):
-        stems = frozenset([stem_of[w] for w in words if w in stem_of])
+        stems = _stems_of(words, table)
         text = sentence.text
         ok = _usable(text, len(words), stems)
         infos.append(
@@ -128,7 +165,7 @@ def _usable(text: str, n_words: int, stems: frozenset[str]) -> bool:
         n_words >= _MIN_WORDS
         and len(text) >= _MIN_CHARS
         and len(stems) >= _MIN_CONTENT_WORDS
-        and _END.search(text) is not None
+        and text.removesuffix("\n").rstrip(_END_CLOSERS).endswith((".", "!", "…"))
         and not text.isupper()
         and _balanced(text)
     )

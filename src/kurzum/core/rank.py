@@ -133,11 +133,11 @@ def concept_weights(
 ) -> dict[str, float]:
     """The weight of every content stem of the article."""
     frequency: Counter[str] = Counter()
-    first_rank: dict[str, int] = {}
     for info in infos:
         frequency.update(info.stems)
-        for stem in info.stems:
-            first_rank.setdefault(stem, info.rank)
+    first_rank: dict[str, int] = {}
+    for info in reversed(infos):  # earlier sentences overwrite later ones: the first rank wins
+        first_rank.update(dict.fromkeys(info.stems, info.rank))
     weights: dict[str, float] = {}
     for stem, count in frequency.items():
         weight = count**calibration.centrality if count > 1 else calibration.singleton

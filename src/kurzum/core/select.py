@@ -79,24 +79,41 @@ def select(
         _form(c.info, calibration) / len(c.short.text) ** calibration.length_exponent
         for c in choices
     ]
+    # A choice's value only falls as concepts get covered, so its value with nothing covered
+    # bounds it in every round: later rounds look at choices best bound first and stop at a
+    # bound below the best value found (with a margin for rounding of the sums).
+    bound = [_value(c, weights, covered, factor) for c, factor in zip(choices, scale, strict=True)]
+    order = sorted(range(len(choices)), key=bound.__getitem__, reverse=True)
     while len(chosen) < count:
-        best: Choice | None = None
+        best = -1
         best_value = -1.0
-        for choice, factor in zip(choices, scale, strict=True):
+        for position in order:
+            if bound[position] * _ROUNDING < best_value:
+                break
+            choice = choices[position]
             index = choice.info.sentence.index
             if index in chosen or (choice.info.opener and index - 1 not in chosen):
                 continue
             if any(_overlap(choice, c) > calibration.redundancy for c in chosen.values()):
                 continue
-            gain = _BASE + sum(weights.get(stem, 0.0) for stem in choice.stems - covered)
-            value = gain * factor
-            if value > best_value:
-                best, best_value = choice, value
-        if best is None:
+            value = _value(choice, weights, covered, scale[position])
+            # Equal values: the earlier sentence, as a scan in article order would pick.
+            if value > best_value or (value == best_value and position < best):
+                best, best_value = position, value
+        if best < 0:
             break
-        chosen[best.info.sentence.index] = best
-        covered |= best.stems
+        picked = choices[best]
+        chosen[picked.info.sentence.index] = picked
+        covered |= picked.stems
     return [chosen[i] for i in sorted(chosen)]
+
+
+_ROUNDING = 1 + 1e-9
+
+
+def _value(choice: Choice, weights: dict[str, float], covered: set[str], factor: float) -> float:
+    """The weight of the concepts ``choice`` adds to ``covered``, times its form factor."""
+    return (_BASE + sum(weights.get(stem, 0.0) for stem in choice.stems - covered)) * factor
 
 
 def _overlap(a: Choice, b: Choice) -> float:

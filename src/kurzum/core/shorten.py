@@ -134,8 +134,8 @@ def shorten(
     """
     goal = max_chars if target is None else min(target, max_chars)
     spans: list[tuple[int, int]] = [(0, len(sentence))]
-    candidate = _build(sentence, spans, cut=False)
-    if len(candidate.text) <= goal:
+    candidate = Shortened(((0, len(sentence)),), sentence)
+    if len(sentence) <= goal:
         return candidate
     fallback = candidate if len(candidate.text) <= max_chars else None
     steps = (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_intro)
@@ -209,11 +209,12 @@ def _drop_parentheticals(
     dateline = _DATELINE.match(sentence)
     if dateline is not None and _kept(result, 0, dateline.end()):
         result = _remove(result, 0, dateline.end())
-    for match in _PARENTHETICAL.finditer(sentence):
+    for match in _PARENTHETICAL.finditer(sentence) if "(" in sentence else ():
         if _AGE.fullmatch(match.group(1).strip()) or not _kept(result, *match.span()):
             continue
         result = _remove(result, *match.span())
-    for match in _DASHED.finditer(sentence):
+    dashed = "–" in sentence or "—" in sentence or "--" in sentence
+    for match in _DASHED.finditer(sentence) if dashed else ():
         if _kept(result, *match.span()):
             result = _remove(result, *match.span())
     return result if result != spans else None
