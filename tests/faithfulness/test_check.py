@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,51 @@ def test_core_summaries_always_pass(
     assert all(len(b.text) <= max_chars for b in summary.bullets)
     report = check(summary, article)
     assert report.ok, report.issues
+
+
+def test_date_lookahead_only_skips_positions_no_date_starts_at() -> None:
+    numbers_module = importlib.import_module("kurzum.faithfulness.numbers")
+    plain = re.compile(
+        numbers_module._DATE.pattern.replace(numbers_module._DATE_START, "", 1), re.IGNORECASE
+    )
+    text = (
+        "Am 3. Oktober 2024 und am 03.10.24 (2024-10-03), dann October 3rd, 2024, le 1er janvier "
+        "2025, AOÛT 2023, déc. 5, Sept 12, MAI 7, mars 2020, ſept 9. Damals, Januar 4 oder "
+        "Juni 2023 und 12. Mai; Nov. 3; avr 1; Fév 2; ١٢ März; 7th July."
+    )
+    assert [m.span() for m in numbers_module._DATE.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+    assert len(list(numbers_module.dates(text))) >= 12
+
+
+_TOKENS = (
+    "3.",
+    "03.10.2024",
+    "2024-10",
+    "Oktober",
+    "oct.",
+    "août",
+    "Mai",
+    "12th",
+    "1er",
+    "x",
+    "ſept",
+    " ",
+    ", ",
+    "Damals",
+    "7",
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12))
+def test_date_lookahead_matches_like_the_plain_pattern(tokens: list[str]) -> None:
+    numbers_module = importlib.import_module("kurzum.faithfulness.numbers")
+    plain = re.compile(
+        numbers_module._DATE.pattern.replace(numbers_module._DATE_START, "", 1), re.IGNORECASE
+    )
+    text = " ".join(tokens)
+    assert [m.span() for m in numbers_module._DATE.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]

@@ -210,6 +210,9 @@ def test_queue_length_counts_waiting_tasks(broker: str) -> None:
     assert dispatcher.summarize_many([(i, "h") for i in range(30)], queue=BACKFILL_QUEUE) == 30
     assert dispatcher.queue_length(BACKFILL_QUEUE) == 2
     assert dispatcher.queue_length(LIVE_QUEUE) == 0
+    # An import sends larger messages: 150 articles as 100 + 50.
+    assert dispatcher.summarize_many([(i, "h") for i in range(150)], batch_size=100) == 150
+    assert dispatcher.queue_length(LIVE_QUEUE) == 2
 
 
 def test_live_articles_are_summarized_before_backfill(stack_factory: Callable[..., Stack]) -> None:

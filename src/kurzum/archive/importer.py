@@ -12,7 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+
+from sqlalchemy import select
 
 from kurzum.archive.records import BadLine, Record, archive_files, parse_line, read_lines
 from kurzum.archive.sinks import Sink
@@ -20,7 +23,7 @@ from kurzum.storage import articles as repo
 from kurzum.storage import bulk
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
-from kurzum.storage.tables import Publication
+from kurzum.storage.tables import Article, Publication, utcnow
 
 IMPORT_ACTOR = Actor("import")
 MAX_REPORTED_ERRORS = 1000
@@ -78,15 +81,57 @@ def store_batch(
     lease_seconds: float | None,
     stats: ImportStats,
 ) -> list[tuple[int, str]]:
-    """Upsert one batch in one transaction; returns the article versions needing a summary."""
+    """Upsert one batch in one transaction; returns the article versions needing a summary.
+
+    One query finds the batch's existing articles; new ones are inserted in bulk (rows and
+    audit events, leased at once), existing or repeated ones go through the ORM upsert."""
     wake: list[tuple[int, str]] = []
+    now = utcnow()
     with session_scope(session_factory) as session:
         pub = session.get(Publication, publication_id)
         assert pub is not None
+        stmt = select(Article).where(
+            Article.publication_id == publication_id,
+            Article.external_id.in_(sorted({r.external_id for r in batch})),
+        )
+        existing = {a.external_id: a for a in session.scalars(stmt)}
+        fresh: dict[str, Record] = {}
+        later: list[Record] = []  # existing, or a second line of an id new in this batch
         for record in batch:
-            result = repo.upsert_article(
-                session, pub, record.external_id, record.data, IMPORT_ACTOR
-            )
+            if record.external_id in existing or record.external_id in fresh:
+                later.append(record)
+            else:
+                fresh[record.external_id] = record
+        lease_until = now + timedelta(seconds=lease_seconds) if lease_seconds is not None else now
+        inserted = repo.insert_articles(
+            session,
+            pub,
+            [repo.NewArticle(r.external_id, r.data, r.digest) for r in fresh.values()],
+            IMPORT_ACTOR,
+            next_attempt_at=lease_until,
+        )
+        for external_id, article_id in inserted.items():
+            stats.created += 1
+            wake.append((article_id, fresh[external_id].digest))
+        # Lost a race with a concurrent writer: upsert those one by one, after the rest.
+        later.extend(r for r in fresh.values() if r.external_id not in inserted)
+        inserted_count = len(wake)  # leased by the insert itself
+        for record in later:
+            article = existing.get(record.external_id)
+            if article is not None:
+                result = repo.update_article(
+                    session, article, record.data, IMPORT_ACTOR, digest=record.digest
+                )
+            else:
+                result = repo.upsert_article(
+                    session,
+                    pub,
+                    record.external_id,
+                    record.data,
+                    IMPORT_ACTOR,
+                    digest=record.digest,
+                )
+                existing[record.external_id] = result.article
             if result.created:
                 stats.created += 1
             elif result.changed:
@@ -97,7 +142,7 @@ def store_batch(
             if result.needs_summary or result.article.status == "pending":
                 wake.append((result.article.id, result.article.content_hash))
         if lease_seconds is not None:
-            bulk.lease(session, (i for i, _ in wake), lease_seconds)
+            bulk.lease(session, (i for i, _ in wake[inserted_count:]), lease_seconds)
     return wake
 
 
@@ -151,18 +196,35 @@ def wait_for_summaries(
     meanwhile so lost messages and due retries are sent again."""
     deadline = time.monotonic() + timeout
     next_reconcile = time.monotonic() + reconcile_seconds
-    waiting = sorted(set(article_ids))
+    ranges, waiting = bulk.id_ranges(article_ids)
+    total = len(waiting) + sum(b - a + 1 for a, b in ranges)
     ready = failed = 0
     while True:
+        open_ranges: list[tuple[int, int]] = []
+        counted = [0, 0]  # ready, failed in ranges still open: counted again next time
         with session_scope(session_factory) as session:
             done = bulk.finished(session, waiting)
+            for first, last in ranges:
+                statuses = bulk.range_statuses(session, first, last)
+                pending = statuses.pop("pending", 0)
+                ready_here = statuses.pop("ready", 0)
+                failed_here = sum(statuses.values())
+                if pending:
+                    open_ranges.append((first, last))
+                    counted[0] += ready_here
+                    counted[1] += failed_here
+                else:  # finished: counted once, like single ids
+                    ready += ready_here
+                    failed += failed_here
+        ranges = open_ranges
         ready += sum(1 for status in done.values() if status == "ready")
         failed += sum(1 for status in done.values() if status != "ready")
         waiting = [i for i in waiting if i not in done]
-        state = bulk.Progress(ready + failed + len(waiting), ready, failed)
+        state = bulk.Progress(total, ready + counted[0], failed + counted[1])
         if on_progress is not None:
             on_progress(state)
-        if not waiting or time.monotonic() >= deadline:
+        waiting_any = bool(waiting or ranges)
+        if not waiting_any or time.monotonic() >= deadline:
             return state
         if time.monotonic() >= next_reconcile:
             sink.reconcile()

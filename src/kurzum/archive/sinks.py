@@ -12,7 +12,13 @@ from typing import Protocol
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory
 from kurzum.workers.batch import summarize_articles
-from kurzum.workers.celery_app import BACKFILL_QUEUE, BATCH_SIZE, LIVE_QUEUE, make_celery
+from kurzum.workers.celery_app import (
+    BACKFILL_QUEUE,
+    BATCH_SIZE,
+    IMPORT_BATCH_SIZE,
+    LIVE_QUEUE,
+    make_celery,
+)
 from kurzum.workers.celery_tasks import CeleryDispatcher, reconcile_leased
 from kurzum.workers.inprocess import InProcessWorker
 
@@ -45,7 +51,10 @@ class CelerySink:
         self.lease_seconds = self.settings.broker_visibility_timeout
 
     def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
-        self.dispatcher.summarize_many(items, queue=BACKFILL_QUEUE if backfill else LIVE_QUEUE)
+        if backfill:  # small messages: the backfill window counts them full (``waiting``)
+            self.dispatcher.summarize_many(items, queue=BACKFILL_QUEUE)
+        else:
+            self.dispatcher.summarize_many(items, queue=LIVE_QUEUE, batch_size=IMPORT_BATCH_SIZE)
 
     def waiting(self, *, backfill: bool) -> int:
         # Messages carry up to BATCH_SIZE articles: count them full (errs on waiting longer).
@@ -66,9 +75,10 @@ class InProcessSink:
     lease_seconds: float | None = field(default=None)
 
     def send(self, items: Sequence[tuple[int, str]], *, backfill: bool = False) -> None:
-        for start in range(0, len(items), BATCH_SIZE):
+        size = BATCH_SIZE if backfill else IMPORT_BATCH_SIZE
+        for start in range(0, len(items), size):
             results = summarize_articles(
-                self.session_factory, items[start : start + BATCH_SIZE], self.settings
+                self.session_factory, items[start : start + size], self.settings
             )
             for result in results.values():
                 for delivery_id in result.deliveries:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kurzum.errors import ConflictError, InputError, NotFoundError
@@ -216,14 +219,9 @@ def mark_summaries_stale(session: Session, article: Article) -> None:
         version.stale = True
 
 
-def upsert_article(
-    session: Session, pub: Publication, external_id: str, data: ArticleInput, actor: Actor
-) -> UpsertResult:
-    """Create or update an article (idempotent: the same PUT twice changes nothing)."""
-    digest = content_hash(data.text, data.language)
-    now = utcnow()
-    article = find_article(session, pub, external_id)
-    fields: dict[str, Any] = {
+def _fields(data: ArticleInput) -> dict[str, Any]:
+    """The article columns a publisher's input sets."""
+    return {
         "url": data.url,
         "title": data.text.title,
         "lead": data.text.lead,
@@ -234,7 +232,24 @@ def upsert_article(
         "published_at": data.published_at,
         "updated_at": data.updated_at,
     }
+
+
+def upsert_article(
+    session: Session,
+    pub: Publication,
+    external_id: str,
+    data: ArticleInput,
+    actor: Actor,
+    *,
+    digest: str | None = None,
+) -> UpsertResult:
+    """Create or update an article (idempotent: the same PUT twice changes nothing).
+
+    ``digest`` is the content hash when the caller computed it already."""
+    digest = digest or content_hash(data.text, data.language)
+    article = find_article(session, pub, external_id)
     if article is None:
+        now = utcnow()
         article = Article(
             publication_id=pub.id,
             external_id=external_id,
@@ -243,13 +258,22 @@ def upsert_article(
             next_attempt_at=now,
             generation=0,
             attempts=0,
-            **fields,
+            **_fields(data),
         )
         session.add(article)
         session.flush()
         audit.record(session, actor, "article.created", article_id=article.id, premium=data.premium)
         return UpsertResult(article, created=True, changed=True, needs_summary=True)
+    return update_article(session, article, data, actor, digest=digest)
 
+
+def update_article(
+    session: Session, article: Article, data: ArticleInput, actor: Actor, *, digest: str
+) -> UpsertResult:
+    """Apply a publisher's input to a stored article: the update half of :func:`upsert_article`
+    (an unchanged article is not written)."""
+    now = utcnow()
+    fields = _fields(data)
     restored = article.deleted_at is not None
     body_changed = article.content_hash != digest
     premium_changed = article.premium != data.premium
@@ -282,6 +306,76 @@ def upsert_article(
         audit.record(session, actor, "article.updated", article_id=article.id)
     session.flush()
     return UpsertResult(article, created=False, changed=True, needs_summary=needs_summary)
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """One article for :func:`insert_articles`: CMS id, input and its content hash."""
+
+    external_id: str
+    data: ArticleInput
+    digest: str
+
+
+def insert_articles(
+    session: Session,
+    pub: Publication,
+    items: Sequence[NewArticle],
+    actor: Actor,
+    *,
+    next_attempt_at: datetime | None = None,
+) -> dict[str, int]:
+    """Create many articles in two statements (rows, then their ``article.created`` audit
+    events), as :func:`upsert_article` would one by one; ``next_attempt_at`` may lease them
+    at once. An external id that exists already (a concurrent writer) is skipped: returns
+    external id -> new article id for the rows inserted, the caller upserts the others."""
+    if not items:
+        return {}
+    if len({item.external_id for item in items}) != len(items):
+        raise ValueError("external ids must be distinct")
+    session.flush()  # pending ORM rows first: ids stay in the order things happened
+    now = utcnow()
+    table = Article.__table__
+    assert isinstance(table, Table)
+    rows = [
+        {
+            "publication_id": pub.id,
+            "external_id": item.external_id,
+            "content_hash": item.digest,
+            "status": "pending",
+            "next_attempt_at": next_attempt_at or now,
+            "generation": 0,
+            "attempts": 0,
+            "error": None,
+            "deleted_at": None,
+            "created_at": now,
+            "modified_at": now,
+            **_fields(item.data),
+        }
+        for item in items
+    ]
+    dialect = session.get_bind().dialect.name
+    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert_fn(table)
+        .on_conflict_do_nothing(index_elements=["publication_id", "external_id"])
+        .returning(table.c.id, table.c.external_id)
+    )
+    ids = {str(e): int(i) for i, e in session.connection().execute(stmt, rows)}
+    audit.record_many(
+        session,
+        [
+            audit.Event(
+                actor,
+                "article.created",
+                article_id=ids[item.external_id],
+                detail={"premium": item.data.premium},
+            )
+            for item in items
+            if item.external_id in ids
+        ],
+    )
+    return ids
 
 
 def delete_article(session: Session, article: Article, actor: Actor) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from kurzum.storage.tables import AuditEvent
+from kurzum.storage.tables import AuditEvent, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,41 @@ def record(
     )
     session.add(event)
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One audit event for :func:`record_many`."""
+
+    actor: Actor
+    action: str
+    article_id: int | None = None
+    summary_id: int | None = None
+    detail: dict[str, Any] | None = None
+
+
+def record_many(session: Session, events: Sequence[Event]) -> None:
+    """Append many audit events in one statement, in order (batch paths; same rows as
+    :func:`record`). Pending ORM changes are flushed first so event ids stay chronological."""
+    if not events:
+        return
+    session.flush()
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "actor": e.actor.name,
+            "user_id": e.actor.user_id,
+            "action": e.action,
+            "article_id": e.article_id,
+            "summary_id": e.summary_id,
+            "detail": dict(e.detail or {}),
+        }
+        for e in events
+    ]
+    table = AuditEvent.__table__
+    assert isinstance(table, Table)
+    session.connection().execute(insert(table), rows)
 
 
 def history(session: Session, article_id: int) -> list[AuditEvent]:

@@ -11,10 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, func, select, update
+from sqlalchemy import String, Table, cast, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kurzum.storage.tables import Article, SummaryVersion, utcnow
+from kurzum.backends.fallback import needs_review
+from kurzum.models import FaithfulnessReport, Summary
+from kurzum.pipeline import bullets_to_json, report_to_json
+from kurzum.storage import audit, outbox
+from kurzum.storage.tables import Article, Publication, SummaryVersion, utcnow
 
 
 def existing_hashes(
@@ -86,6 +90,36 @@ def finished(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
     return out
 
 
+def id_ranges(
+    article_ids: Iterable[int], *, min_run: int = 50, max_run: int = 2000
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Split ids into contiguous ranges (``min_run`` to ``max_run`` ids each) and the ids left
+    over, so that waiting for an import polls a few range queries instead of huge IN lists."""
+    ids = sorted(set(article_ids))
+    ranges: list[tuple[int, int]] = []
+    rest: list[int] = []
+    start = 0
+    for k in range(1, len(ids) + 1):
+        if k < len(ids) and ids[k] == ids[k - 1] + 1 and k - start < max_run:
+            continue
+        if k - start >= min_run:
+            ranges.append((ids[start], ids[k - 1]))
+        else:
+            rest.extend(ids[start:k])
+        start = k
+    return ranges, rest
+
+
+def range_statuses(session: Session, first: int, last: int) -> dict[str, int]:
+    """status -> number of articles with ids ``first`` to ``last`` (one primary-key range)."""
+    stmt = (
+        select(Article.status, func.count(Article.id))
+        .where(Article.id >= first, Article.id <= last)
+        .group_by(Article.status)
+    )
+    return {str(status): int(n) for status, n in session.execute(stmt)}
+
+
 def backfill_batch(
     session: Session,
     publication_ids: Sequence[int],
@@ -146,3 +180,126 @@ def current_summary_counts(session: Session, article_ids: Sequence[int]) -> dict
         .group_by(Article.id)
     )
     return {int(i): int(n) for i, n in session.execute(stmt)}
+
+
+@dataclass(frozen=True, slots=True)
+class MachineSummary:
+    """One article's new machine summary for :func:`store_machine_summaries`."""
+
+    article: Article
+    summary: Summary
+    report: FaithfulnessReport
+    job_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSummary:
+    """What :func:`store_machine_summaries` stored for one article."""
+
+    article_id: int
+    summary_id: int
+    deliveries: tuple[int, ...] = ()
+
+
+def store_machine_summaries(
+    session: Session, items: Sequence[MachineSummary]
+) -> dict[int, StoredSummary]:
+    """``summaries.store_machine_summary`` for many articles (one item each) in a handful of
+    statements: same versions, states, audit events and webhook deliveries. For the archive
+    path, where per-row ORM round trips cost more than the summarizer."""
+    if not items:
+        return {}
+    ids = [item.article.id for item in items]
+    if len(set(ids)) != len(ids):
+        raise ValueError("one machine summary per article")
+    session.flush()
+    pubs = {
+        p.id: p
+        for p in session.scalars(
+            select(Publication).where(
+                Publication.id.in_(sorted({i.article.publication_id for i in items}))
+            )
+        )
+    }
+    stmt = (
+        select(SummaryVersion.article_id, func.max(SummaryVersion.version))
+        .where(SummaryVersion.article_id.in_(ids))
+        .group_by(SummaryVersion.article_id)
+    )
+    last = {int(a): int(v or 0) for a, v in session.execute(stmt)}
+    rows: list[dict[str, object]] = []
+    publish: list[int] = []
+    held: set[int] = set()
+    now = utcnow()
+    for item in items:
+        article, summary, report = item.article, item.summary, item.report
+        fell_back = needs_review(summary)
+        pub = pubs[article.publication_id]
+        hold = pub.review_policy == "review-before-publish" or not report.ok or fell_back
+        if fell_back:
+            held.add(article.id)
+        if not hold:
+            publish.append(article.id)
+        rows.append(
+            {
+                "article_id": article.id,
+                "version": last.get(article.id, 0) + 1,
+                "job_key": item.job_key,
+                "state": "draft" if hold else "published",
+                "reviewed": False,
+                "stale": False,
+                "method": summary.method,
+                "model": summary.model,
+                "prompt_tokens": summary.usage.prompt_tokens if summary.usage else 0,
+                "completion_tokens": summary.usage.completion_tokens if summary.usage else 0,
+                "article_hash": article.content_hash,
+                "language": summary.language,
+                "bullets": bullets_to_json(summary.bullets),
+                "faithfulness": report_to_json(report),
+                "notes": list(summary.notes),
+                "override_reason": None,
+                "created_by_id": None,
+                "reviewer_id": None,
+                "reviewed_at": None,
+                "created_at": now,
+            }
+        )
+    if publish:  # what _publish does for one: the article's other published versions step back
+        session.execute(
+            update(SummaryVersion)
+            .where(SummaryVersion.article_id.in_(publish), SummaryVersion.state == "published")
+            .values(state="superseded")
+        )
+    table = SummaryVersion.__table__
+    assert isinstance(table, Table)
+    add = insert(table).returning(table.c.id, table.c.article_id)
+    version_ids = {int(a): int(i) for i, a in session.connection().execute(add, rows)}
+    published = set(publish)
+    events: list[audit.Event] = []
+    for item in items:
+        article_id, summary_id = item.article.id, version_ids[item.article.id]
+        detail = {"method": item.summary.method, "faithful": item.report.ok}
+        events.append(audit.Event(audit.WORKER, "summary.created", article_id, summary_id, detail))
+        if article_id in held:
+            reason = "language model answer rejected; extractive fallback needs review"
+            events.append(
+                audit.Event(
+                    audit.WORKER, "summary.held", article_id, summary_id, {"reason": reason}
+                )
+            )
+        if article_id in published:
+            events.append(audit.Event(audit.WORKER, "summary.published", article_id, summary_id))
+    audit.record_many(session, events)
+    out = {a: StoredSummary(a, version_ids[a]) for a in ids}
+    pub_of = {item.article.id: item.article.publication_id for item in items}
+    hooks = [version_ids[a] for a in publish if pubs[pub_of[a]].webhook_url]
+    if hooks:  # outbox rows need the versions as objects (payload, label)
+        for version in session.scalars(
+            select(SummaryVersion).where(SummaryVersion.id.in_(hooks)).order_by(SummaryVersion.id)
+        ):
+            pub = pubs[version.article.publication_id]
+            deliveries = outbox.enqueue(session, pub, version, "summary.published")
+            out[version.article_id] = StoredSummary(
+                version.article_id, version.id, tuple(d.id for d in deliveries)
+            )
+    return out

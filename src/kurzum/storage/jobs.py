@@ -6,6 +6,7 @@ reconciler re-enqueues, so a lost message or a crashed worker never loses an art
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, exists, select, update
@@ -54,6 +55,19 @@ def job_done(article: Article) -> None:
     article.status = "ready"
     article.error = None
     article.next_attempt_at = None
+
+
+def jobs_done(session: Session, article_ids: Sequence[int]) -> None:
+    """:func:`job_done` for many articles in one statement (batch path; loaded objects are
+    not refreshed, so call it last)."""
+    if not article_ids:
+        return
+    session.execute(
+        update(Article)
+        .where(Article.id.in_(sorted(article_ids)))
+        .values(status="ready", error=None, next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def job_failed(

@@ -168,17 +168,23 @@ class CeleryDispatcher:
         """Queue a webhook delivery."""
         self._send([(WEBHOOK_TASK, (delivery_id,))], LIVE_QUEUE)
 
-    def summarize_many(self, items: Iterable[tuple[int, str]], queue: str = LIVE_QUEUE) -> int:
-        """Queue many summarizations, ``BATCH_SIZE`` per message, over one producer connection;
+    def summarize_many(
+        self,
+        items: Iterable[tuple[int, str]],
+        queue: str = LIVE_QUEUE,
+        *,
+        batch_size: int = BATCH_SIZE,
+    ) -> int:
+        """Queue many summarizations, ``batch_size`` per message, over one producer connection;
         returns how many articles were sent."""
         pairs = [(int(i), str(h)) for i, h in items]
         if len(pairs) <= 1:
             return self._send([(SUMMARIZE_TASK, p) for p in pairs], queue)
         calls: list[tuple[str, tuple[Any, ...]]] = [
-            (SUMMARIZE_BATCH_TASK, ([list(p) for p in pairs[k : k + BATCH_SIZE]],))
-            for k in range(0, len(pairs), BATCH_SIZE)
+            (SUMMARIZE_BATCH_TASK, ([list(p) for p in pairs[k : k + batch_size]],))
+            for k in range(0, len(pairs), batch_size)
         ]
-        return min(len(pairs), self._send(calls, queue) * BATCH_SIZE)
+        return min(len(pairs), self._send(calls, queue) * batch_size)
 
     def summarize_later(self, article_id: int, content_hash: str, countdown: float) -> None:
         """Queue a retry of one article after ``countdown`` seconds."""
