@@ -210,3 +210,19 @@ def test_date_lookahead_matches_like_the_plain_pattern(tokens: list[str]) -> Non
     assert [m.span() for m in numbers_module._DATE.finditer(text)] == [
         m.span() for m in plain.finditer(text)
     ]
+
+
+# The number pattern as first written, with the look-behind in front (slow but plain).
+_PLAIN_NUMBER = re.compile(
+    r"(?<![\d])(?:\d{1,3}(?:[ '’\u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)*)"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789 '’\u00a0.,aB-", max_size=40))
+def test_number_pattern_matches_its_plain_form(text: str) -> None:
+    """The digit-first number pattern finds exactly what the plain pattern finds."""
+    from kurzum.faithfulness.numbers import _NUMBER
+
+    expected = [m.span() for m in _PLAIN_NUMBER.finditer(text)]
+    assert [m.span() for m in _NUMBER.finditer(text)] == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import Stemmer
 
@@ -21,6 +21,7 @@ from kurzum.models import Language
 __all__ = ["NameIndex", "candidates"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_PART = re.compile(r"[-'’]")  # splits "KN-23-Raketen" and "Putin's" into parts
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[«»„“\"'‘(\[–—-]*\s*$")
 _STEMMER_NAMES: dict[Language, str] = {"de": "german", "fr": "french", "en": "english"}
 # Inflection endings tried when neither the word nor its Snowball stem is found:
@@ -62,10 +63,14 @@ class NameIndex:
     def __init__(self, text: str, language: Language) -> None:
         self._language = language
         self._text = text.lower()
-        words = {w.lower().rstrip("'’-") for w in _WORD.findall(text)}
-        parts = {p for w in words for p in re.split(r"[-'’]", w) if p}
+        words = {w.rstrip("'’-") for w in set(_WORD.findall(self._text))}
+        parts = {p for w in words if _PART.search(w) for p in _PART.split(w) if p}
         self._words = words | parts
-        self._stems = set(_stemmer(language).stemWords(sorted(self._words)))
+
+    @cached_property
+    def _stems(self) -> set[str]:
+        """Stems of every word, made only when a word is not found as it is (most are)."""
+        return set(_stemmer(self._language).stemWords(sorted(self._words)))
 
     def contains(self, word: str) -> bool:
         """Whether the article has ``word``, an inflected form of it, or its stem."""
