@@ -5,8 +5,8 @@ p99 and errors. Results: benchmarks/results/load.{json,md}.
     python benchmarks/bench_load.py                   # 60 s per run
     python benchmarks/bench_load.py --duration 10 --workers 1
 
-The service runs with uvicorn on an embedded (SQLite) database loaded with a demo-like
-publication; wrk (Debian package ``wrk``) must be installed.
+The service runs as ``kurzum serve --workers N`` (uvicorn) on an embedded (SQLite) database
+loaded with a demo-like publication; wrk (Debian package ``wrk``) must be installed.
 """
 
 from __future__ import annotations
@@ -151,22 +151,18 @@ def main() -> int:
         script = data_dir / "mix.lua"
         script.write_text(LUA)
         port = _free_port()
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # as users run it: the access log is off outside development
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "--factory",
-                "kurzum.web.app:create_app",
+                "kurzum",
+                "serve",
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(port),
                 "--workers",
                 str(args.workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
             ],
             env=_env(data_dir),
             stdout=subprocess.DEVNULL,

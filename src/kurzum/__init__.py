@@ -1,7 +1,7 @@
 """kurzum: short, faithful key-point summaries of news articles, offline.
 
-    >>> from kurzum import summarize, Article
-    >>> summary = summarize(Article(title=None, lead=None, paragraphs=("...",), language="de"))
+>>> from kurzum import summarize, Article
+>>> summary = summarize(Article(title=None, lead=None, paragraphs=("...",), language="de"))
 """
 
 from __future__ import annotations

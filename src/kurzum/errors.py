@@ -1,16 +1,16 @@
 """The kurzum exception hierarchy. Domain code raises these; only the edges translate them.
 
-    KurzumError
-     ├── InputError              bad input from a user or publisher (CLI exit 2, HTTP 4xx)
-     │    ├── EmptyInputError         nothing usable in the input
-     │    ├── DecodeError             binary or undecodable bytes
-     │    ├── UnsupportedLanguageError language outside de/fr/en
-     │    └── FetchError              a URL could not be fetched (timeout, size, status)
-     ├── ConfigError             settings that cannot work (refuse to start)
-     ├── NotFoundError           a requested object does not exist (HTTP 404)
-     ├── PermissionDeniedError   the caller may not do this (HTTP 403)
-     ├── ConflictError           the request contradicts the current state (HTTP 409)
-     └── BackendError            a summarization backend failed (LLM server down, bad answer)
+KurzumError
+ ├── InputError              bad input from a user or publisher (CLI exit 2, HTTP 4xx)
+ │    ├── EmptyInputError         nothing usable in the input
+ │    ├── DecodeError             binary or undecodable bytes
+ │    ├── UnsupportedLanguageError language outside de/fr/en
+ │    └── FetchError              a URL could not be fetched (timeout, size, status)
+ ├── ConfigError             settings that cannot work (refuse to start)
+ ├── NotFoundError           a requested object does not exist (HTTP 404)
+ ├── PermissionDeniedError   the caller may not do this (HTTP 403)
+ ├── ConflictError           the request contradicts the current state (HTTP 409)
+ └── BackendError            a summarization backend failed (LLM server down, bad answer)
 """
 
 from __future__ import annotations

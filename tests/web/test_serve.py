@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from kurzum.cli import app, register_all
@@ -62,3 +64,24 @@ def test_serve_refuses_the_default_secret_in_production() -> None:
     result = CliRunner().invoke(app, ["serve"], env={"KURZUM_ENVIRONMENT": "production"})
     assert result.exit_code == 2
     assert "SECRET_KEY" in result.output
+
+
+def test_access_log_is_on_only_in_development_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kw: calls.append(kw))
+    env = {"KURZUM_DATA_DIR": str(tmp_path), "KURZUM_WORKER": "off"}
+    for environment, flags, expected in (
+        ("development", [], True),
+        ("test", [], False),
+        ("test", ["--access-log"], True),
+        ("development", ["--no-access-log"], False),
+    ):
+        result = CliRunner().invoke(
+            app, ["serve", *flags], env=env | {"KURZUM_ENVIRONMENT": environment}
+        )
+        assert result.exit_code == 0, result.output
+        assert calls.pop()["access_log"] is expected, (environment, flags)

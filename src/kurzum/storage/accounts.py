@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from kurzum.errors import ConflictError, InputError, NotFoundError
@@ -132,15 +132,19 @@ def create_session(session: Session, user: User, lifetime: timedelta) -> str:
     return token
 
 
+# Built once: every logged-in request runs it, and building it costs as much as running it.
+_SESSION_BY_HASH = (
+    select(UserSession)
+    .options(joinedload(UserSession.user))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(session: Session, token: str) -> UserSession | None:
     """The live session of a cookie token, else None (expired, unknown, disabled user)."""
     if not token or len(token) > 200:
         return None
-    found = session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.token_hash == sha256(token))
-    )
+    found = session.scalar(_SESSION_BY_HASH, {"token_hash": sha256(token)})
     if found is None or found.expires_at <= utcnow() or found.user.disabled:
         return None
     return found

@@ -90,3 +90,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def engine_of(factory: SessionFactory) -> Engine:
+    """The engine a session factory is bound to (read paths that need no ORM session use it)."""
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine):
+        raise ConfigError("the session factory is not bound to an engine")
+    return bind

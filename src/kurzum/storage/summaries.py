@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -46,7 +47,20 @@ LABELS: dict[str, tuple[str, str]] = {
 MODEL_WORDS: dict[str, str] = {"de": "Sprachmodell", "fr": "modèle de langage", "en": "model"}
 
 
-def label(version: SummaryVersion) -> str:
+class Labelled(Protocol):
+    """What a label is made from: a stored version or a reader-view row of one."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def reviewed(self) -> bool: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def model(self) -> str | None: ...
+
+
+def label(version: Labelled) -> str:
     """The reader-facing label, driven by whether an editor approved this version.
 
     Summaries written by a language model (method ``llm`` or ``hybrid``) name the model.

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kurzum.errors import PermissionDeniedError
 from kurzum.settings import Settings
 from kurzum.storage import accounts
+from kurzum.storage.reader import ReaderPublication, ReaderView
 from kurzum.storage.tables import Publication, User
 from kurzum.web.errors import AuthError
 
@@ -116,7 +117,7 @@ def bearer(request: Request) -> str | None:
 # -- publisher JWT --------------------------------------------------------------------------
 
 
-def _claims(token: str, pub: Publication) -> dict[str, Any]:
+def _claims(token: str, pub: Publication | ReaderPublication) -> dict[str, Any]:
     if not pub.jwt_public_keys or not pub.jwt_audience:
         raise AuthError("this publication does not accept tokens")
     for pem in pub.jwt_public_keys:
@@ -137,7 +138,9 @@ def _claims(token: str, pub: Publication) -> dict[str, Any]:
     raise AuthError("invalid or expired token")
 
 
-def jwt_entitled(token: str, pub: Publication, now: datetime | None = None) -> bool:
+def jwt_entitled(
+    token: str, pub: Publication | ReaderPublication, now: datetime | None = None
+) -> bool:
     """Verify a publisher JWT; True when its claims hold a valid subscription to ``pub``.
 
     Claims: ``{"aud": …, "exp": …, "subscription": {"publication": "blick", "plan": "plus",
@@ -188,3 +191,17 @@ def reader_entitled(
     if login.is_editor:
         return True
     return accounts.is_subscribed(session, login.user.id, pub.id)
+
+
+def view_entitled(request: Request, view: ReaderView) -> bool:
+    """:func:`reader_entitled` for a reader view that already holds the login's subscription.
+
+    A free article is open to all; otherwise a publisher JWT decides when one is sent, else the
+    session cookie's user (editors and admins, or a subscription valid now)."""
+    if not view.article.premium:
+        return True
+    token = bearer(request)
+    if token is not None and not token.startswith("kz_"):
+        return jwt_entitled(token, view.publication)
+    login = view.login
+    return login is not None and (login.is_editor or login.subscribed)

@@ -86,7 +86,12 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes (each with its own worker thread).")
     ] = 1,
-    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    access_log: Annotated[
+        bool | None,
+        typer.Option(
+            help="Log every request (default: only in development; it halves the request rate)."
+        ),
+    ] = None,
 ) -> None:
     """Run the web service (upgrades an embedded SQLite database itself)."""
     import uvicorn
@@ -101,6 +106,8 @@ def serve(
     if demo and "KURZUM_COOKIE_SECURE" not in os.environ:
         overrides["cookie_secure"] = False  # the demo runs on plain http://127.0.0.1
     settings = get_settings(**overrides)
+    if access_log is None:
+        access_log = settings.environment == "development"
     engine = make_engine(settings.sqlalchemy_url)
     if settings.embedded:
         upgrade(engine)

@@ -7,19 +7,21 @@ credentials, so no shared cache can hand one reader's answer to another.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from sqlalchemy import Engine
 
 from kurzum.errors import NotFoundError
 from kurzum.storage import articles as repo
+from kurzum.storage import reader as reader_store
 from kurzum.storage import summaries
+from kurzum.storage.db import engine_of
 from kurzum.storage.tables import Article, Publication
-from kurzum.web.auth import reader_entitled
-from kurzum.web.deps import OptionalLogin, SessionDep
+from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
+from kurzum.web.deps import OptionalLogin, SessionDep, run_read
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.schemas import (
-    BulletOut,
     CreatedOut,
     ErrorReportIn,
     ExternalId,
@@ -60,13 +62,20 @@ def preferred_language(header: str | None, available: list[str]) -> str | None:
 
 def notice_for(pub: Publication, article: Article, accept_language: str | None) -> tuple[str, str]:
     """The notice text and its language: reader's language, else the article's, else any."""
-    notices = {k: str(v) for k, v in pub.notices.items() if v} or DEFAULT_NOTICES
-    lang = preferred_language(accept_language, list(notices))
-    for candidate in (lang, article.language, pub.language):
-        if candidate and candidate in notices:
-            return notices[candidate], candidate
-    first = sorted(notices)[0]
-    return notices[first], first
+    return notice_text(pub.notices, article.language, pub.language, accept_language)
+
+
+def notice_text(
+    notices: dict[str, Any], article_language: str, pub_language: str, accept_language: str | None
+) -> tuple[str, str]:
+    """:func:`notice_for` on plain values (a publication's notices and the two languages)."""
+    texts = {k: str(v) for k, v in notices.items() if v} or DEFAULT_NOTICES
+    lang = preferred_language(accept_language, list(texts))
+    for candidate in (lang, article_language, pub_language):
+        if candidate and candidate in texts:
+            return texts[candidate], candidate
+    first = sorted(texts)[0]
+    return texts[first], first
 
 
 def set_private(response: Response) -> None:
@@ -77,44 +86,58 @@ def set_private(response: Response) -> None:
 @router.get(
     "/publications/{publication}/articles/{external_id}/summary",
     summary="The summary of an article, or the paywall notice",
+    response_model=ReaderSummaryOut,
 )
-def get_summary(
+async def get_summary(
     publication: Annotated[Slug, Path()],
     external_id: Annotated[ExternalId, Path()],
     request: Request,
-    response: Response,
-    session: SessionDep,
-    login: OptionalLogin,
+) -> Response:
+    """Bullets and label when the reader is entitled (free article or subscription).
+
+    The readers' hot path: one query (:func:`kurzum.storage.reader.reader_view`, see
+    :func:`kurzum.web.deps.run_read` for where it runs), no ORM session, no second validation."""
+    engine = engine_of(request.app.state.session_factory)
+    return await run_read(engine, summary_response, engine, publication, external_id, request)
+
+
+def summary_response(engine: Engine, slug: str, external_id: str, request: Request) -> Response:
+    """The JSON answer of :func:`get_summary`, paywall decided on this request's credentials."""
+    with engine.connect() as connection:
+        view = reader_store.reader_view(
+            connection, slug, external_id, request.cookies.get(SESSION_COOKIE)
+        )
+    out = summary_out(view, view_entitled(request, view), request.headers.get("accept-language"))
+    return Response(out.model_dump_json(), media_type="application/json", headers=PRIVATE_HEADERS)
+
+
+def summary_out(
+    view: reader_store.ReaderView, entitled: bool, accept_language: str | None
 ) -> ReaderSummaryOut:
-    """Bullets and label when the reader is entitled (free article or subscription)."""
-    set_private(response)
-    pub, article, served = summaries.reader_view(session, publication, external_id)
-    entitled = not article.premium or reader_entitled(request, session, login, pub)
-    premium_label = (pub.premium_label or None) if article.premium else None
-    out = ReaderSummaryOut(
-        publication=pub.slug,
-        external_id=article.external_id,
-        premium=article.premium,
-        premium_label=premium_label,
-        entitled=entitled,
-        status="unavailable",
-        language=article.language,
-    )
+    """The reader's answer: bullets when ``entitled`` and served, else the notice or nothing."""
+    pub, article, served = view.publication, view.article, view.summary
+    fields: dict[str, Any] = {
+        "publication": pub.slug,
+        "external_id": article.external_id,
+        "premium": article.premium,
+        "premium_label": (pub.premium_label or None) if article.premium else None,
+        "entitled": entitled,
+        "status": "unavailable",
+        "language": article.language,
+    }
     if not entitled:
-        notice, language = notice_for(pub, article, request.headers.get("accept-language"))
-        return out.model_copy(update={"status": "locked", "notice": notice, "language": language})
-    if served is None:
-        return out
-    return out.model_copy(
-        update={
+        notice, language = notice_text(pub.notices, article.language, pub.language, accept_language)
+        fields |= {"status": "locked", "notice": notice, "language": language}
+    elif served is not None:
+        fields |= {
             "status": "available",
             "summary_id": served.id,
             "label": summaries.label(served),
             "reviewed": served.reviewed,
-            "bullets": [BulletOut.model_validate(b) for b in served.bullets],
+            "bullets": served.bullets,
             "language": served.language,
         }
-    )
+    return ReaderSummaryOut.model_validate(fields)
 
 
 @router.get("/publications/{publication}/articles", summary="Recent articles (no summary text)")

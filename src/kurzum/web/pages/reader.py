@@ -1,9 +1,10 @@
 """Reader pages: recent articles, the article page with its "Auf einen Blick" box, "Fehler melden".
 
-The paywall decision is the service's own (:func:`kurzum.web.auth.reader_entitled`, the same
-call the reader API makes). A reader who is not entitled to a premium article gets a page built
-without loading the summary at all: the notice instead of bullets and the paywall instead of the
-body (extractive bullets are article sentences, so the body would give them away).
+The paywall decision is the service's own (:func:`kurzum.web.auth.view_entitled` on the same
+one-query reader view the reader API uses). A reader who is not entitled to a premium article
+gets a page built without the summary (it is dropped right at the decision): the notice instead
+of bullets and the paywall instead of the body (extractive bullets are article sentences, so the
+body would give them away).
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from kurzum.errors import InputError
+from kurzum.errors import InputError, NotFoundError
 from kurzum.models import Language
 from kurzum.storage import articles as repo
+from kurzum.storage import reader as reader_store
 from kurzum.storage import summaries
+from kurzum.storage.reader import ReaderPublication, ReaderView, ServedSummary
 from kurzum.storage.tables import Article, Publication, SummaryVersion
 from kurzum.web.api import reader as reader_api
 from kurzum.web.api.editor import core_article
-from kurzum.web.auth import reader_entitled
+from kurzum.web.auth import SESSION_COOKIE, view_entitled
+from kurzum.web.deps import run_read
 from kurzum.web.pages.base import PageDep, PageRoute, redirect
 from kurzum.web.pages.jsonld import ArticleFacts, news_article
 from kurzum.web.pages.provenance import Segment, SourceSpan, segment_blocks, source_anchor
@@ -72,12 +76,12 @@ class Box:
     report_url: str | None = None
 
 
-def article_url(pub: Publication, article: Article) -> str:
+def article_url(pub: Publication | ReaderPublication, article: Article) -> str:
     """Path of an article page."""
     return f"/p/{pub.slug}/{quote(article.external_id, safe='')}"
 
 
-def premium_label(pub: Publication) -> str:
+def premium_label(pub: Publication | ReaderPublication) -> str:
     """The publication's premium label ("Blick+"), "Premium" when none is set."""
     return pub.premium_label or "Premium"
 
@@ -96,7 +100,7 @@ def teaser(pub: Publication, article: Article, language: Language) -> Teaser:
     )
 
 
-def source_spans(version: SummaryVersion) -> list[SourceSpan]:
+def source_spans(version: SummaryVersion | ServedSummary) -> list[SourceSpan]:
     """Every provenance span of a version's bullets."""
     return [
         SourceSpan(number, int(src["start"]), int(src["end"]))
@@ -150,12 +154,16 @@ def publication_index(publication: Annotated[Slug, Path()], page: PageDep) -> Re
 
 
 def _box(
-    page: PageDep, pub: Publication, article: Article, entitled: bool
-) -> tuple[Box, SummaryVersion | None]:
+    page: PageDep, view: ReaderView, article: Article, entitled: bool
+) -> tuple[Box, ServedSummary | None]:
+    """The summary box; a reader who is not entitled gets the notice and the summary is dropped."""
+    pub = view.publication
     if not entitled:
-        notice, _ = reader_api.notice_for(pub, article, page_language(page.request))
+        notice, _ = reader_api.notice_text(
+            pub.notices, article.language, pub.language, page_language(page.request)
+        )
         return Box("notice", notice=notice), None
-    served = summaries.served_summary(page.session, article)
+    served = view.summary
     if served is None:
         return Box("pending" if article.status in ("pending", "failed") else "none"), None
     bullets = tuple(
@@ -178,19 +186,36 @@ def _box(
     return box, served
 
 
+def _article_and_box(
+    page: PageDep, publication: str, external_id: str
+) -> tuple[ReaderPublication, Article, bool, Box, ServedSummary | None]:
+    """The database part of the article page: the reader view (one query, as for the reader
+    API), the paywall decision on it, and the article's text."""
+    token = page.request.cookies.get(SESSION_COOKIE)
+    view = reader_store.reader_view(page.session.connection(), publication, external_id, token)
+    entitled = view_entitled(page.request, view)
+    article = page.session.get(Article, view.article.id)
+    if article is None:  # deleted in between: the same answer as before the first query
+        raise NotFoundError(f"no article {external_id!r} in {publication!r}")
+    box, served = _box(page, view, article, entitled)
+    return view.publication, article, entitled, box, served
+
+
 @router.get("/p/{publication}/{external_id}", name="page_article")
-def article_page(
+async def article_page(
     publication: Annotated[Slug, Path()],
     external_id: Annotated[ExternalId, Path()],
     page: PageDep,
     reported: Annotated[bool, Query()] = False,
 ) -> Response:
-    """The article with its summary box, under the paywall rule."""
+    """The article with its summary box, under the paywall rule.
+
+    Async with its reads in one :func:`kurzum.web.deps.run_read` call: no thread hop on SQLite,
+    one on PostgreSQL; rendering needs no database."""
     language = page_language(page.request)
-    pub = repo.get_publication(page.session, publication)
-    article = repo.get_article(page.session, pub, external_id)
-    entitled = not article.premium or reader_entitled(page.request, page.session, page.login, pub)
-    box, served = _box(page, pub, article, entitled)
+    pub, article, entitled, box, served = await run_read(
+        page.session.get_bind(), _article_and_box, page, publication, external_id
+    )
     lead_segments: Any = [Segment(article.lead)] if article.lead else None
     body_segments: list[list[Segment]] | None = None
     if entitled:
