@@ -236,7 +236,7 @@ def write_results(runs: list[LoadRun], args: argparse.Namespace) -> None:
     lines = [
         "# Load on loopback (wrk, premium article, SQLite)",
         "",
-        f"{meta['date']}, {meta['cpus']} CPUs, uvicorn --workers {args.workers}, wrk "
+        f"{meta['date']}, {meta['cpus']} CPUs, kurzum serve --workers {args.workers}, wrk "
         f"-t1 -c{args.connections}, {args.duration} s per run; `{meta['command']}`; "
         f"load average at the end {meta['load_average_at_end']:.1f}",
         "",

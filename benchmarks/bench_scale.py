@@ -266,7 +266,8 @@ def write_results(runs: list[Run], n: int) -> None:
         f"# Import + summarize {n:,} synthetic articles end to end",
         "",
         f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; `{meta['command']}`; "
-        f"load average at the end {meta['load_average_at_end']} (other processes share the CPUs)",
+        f"load average at the end {meta['load_average_at_end']} "
+        "(PostgreSQL, Redis, the import and the workers share the CPUs)",
         "",
         "| setup | articles/s | seconds | summaries | failed | peak RSS (MB) | CPU s |",
         "|---|---:|---:|---:|---:|---|---|",

@@ -253,3 +253,12 @@ def test_wait_for_summaries_counts_ranges_and_single_ids(
         jobs.jobs_done(session, ids[60:])
     state = wait(5)
     assert (state.total, state.ready, state.failed, state.pending) == (68, 67, 1, 0)
+
+
+def test_wait_polls_seldom_while_much_is_pending_and_often_near_the_end() -> None:
+    """Polling costs the database CPU the workers need; the last summaries are seen quickly."""
+    from kurzum.archive.importer import poll_seconds
+
+    assert poll_seconds(0) == 0.5
+    assert poll_seconds(1_000) < 1.0
+    assert poll_seconds(100_000) == 5.0
