@@ -272,3 +272,24 @@ def test_drafts_under_review_before_publish_never_reach_the_page(
         assert 'data-testid="bullets"' not in html
         assert "Geheimer Entwurf" not in html
         assert "Für diesen Artikel gibt es keine Zusammenfassung." in html
+
+
+@pytest.mark.parametrize("path", ["/", "/p/blick", "/p/blick/p1", "/p/blick/f1", "/account/login"])
+def test_pages_answer_head_like_get_without_a_body(
+    page_world: PageWorld, make_client: Any, path: str
+) -> None:
+    """Monitors, link checkers and CDNs send HEAD: same status and headers as GET, no body."""
+    client = make_client()
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    for name in ("content-type", "cache-control", "vary"):
+        assert head.headers.get(name) == get.headers.get(name)
+
+
+def test_head_of_a_premium_page_leaks_nothing(page_world: PageWorld, make_client: Any) -> None:
+    response = make_client().head("/p/blick/p1")
+    assert response.status_code == 200
+    assert_no_bullets(response, secret_bullets(page_world))
+    assert make_client().head("/p/blick/missing").status_code == 404

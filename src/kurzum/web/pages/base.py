@@ -163,7 +163,14 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 class PageRoute(APIRoute):
-    """A route whose errors (domain, validation, missing login) become HTML pages, not JSON."""
+    """A route whose errors (domain, validation, missing login) become HTML pages, not JSON.
+
+    GET pages answer HEAD too, as Starlette's own routes do (monitors, link checkers, CDNs)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        if self.methods is not None and "GET" in self.methods:
+            self.methods.add("HEAD")
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
