@@ -48,8 +48,9 @@ def _version(db: Session, article: Article, number: int, state: str, **kw: Any) 
 
 
 def _reference(db: Session, slug: str, external_id: str) -> tuple[int, int | None]:
-    """(article id, served version id) by the ORM rule (summaries.reader_view)."""
-    _, article, served = summaries.reader_view(db, slug, external_id)
+    """(article id, served version id) by the ORM rules (get_article, served_summary)."""
+    article = repo.get_article(db, repo.get_publication(db, slug), external_id)
+    served = summaries.served_summary(db, article)
     return article.id, served.id if served is not None else None
 
 
@@ -125,7 +126,7 @@ def test_deleted_unknown_and_other_publication_are_not_found(
     with pytest.raises(NotFoundError):
         _view(engine, "blick", "a")
     with pytest.raises(NotFoundError):
-        summaries.reader_view(db, "blick", "a")
+        _reference(db, "blick", "a")
 
 
 def test_premium_switch_is_seen_by_the_next_query(db: Session, engine: Engine, build: Any) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kurzum.backends.fallback import needs_review
@@ -120,37 +120,6 @@ def served_summary(session: Session, article: Article) -> SummaryVersion | None:
         .limit(1)
     )
     return session.scalar(stmt)
-
-
-def reader_view(
-    session: Session, slug: str, external_id: str
-) -> tuple[Publication, Article, SummaryVersion | None]:
-    """Publication, live article and its served summary in one query (the readers' hot path).
-
-    Same rule as :func:`served_summary`; NotFoundError when the article is unknown or deleted.
-    """
-    served = and_(
-        SummaryVersion.article_id == Article.id,
-        SummaryVersion.state == "published",
-        SummaryVersion.stale.is_(False),
-        SummaryVersion.article_hash == Article.content_hash,
-    )
-    stmt = (
-        select(Publication, Article, SummaryVersion)
-        .join(Article, Article.publication_id == Publication.id)
-        .outerjoin(SummaryVersion, served)
-        .where(
-            Publication.slug == slug,
-            Article.external_id == external_id,
-            Article.deleted_at.is_(None),
-        )
-        .order_by(SummaryVersion.version.desc())
-        .limit(1)
-    )
-    row = session.execute(stmt).first()
-    if row is None:
-        raise NotFoundError(f"no article {external_id!r} in {slug!r}")
-    return row[0], row[1], row[2]
 
 
 def latest_version(session: Session, article: Article) -> SummaryVersion | None:
