@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: install install-test install-bench run test check lint bench bench-quality bench-scale bench-load clean
+.PHONY: install install-test install-bench run test check lint bench bench-quality bench-scale bench-load bench-editorial clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ check: install-test
 	$(PY) -m pytest
 
 # Each part also runs alone: quality/speed takes minutes, scale and load much longer.
-bench: bench-quality bench-scale bench-load
+bench: bench-quality bench-editorial bench-scale bench-load
 
 bench-quality: install-bench
 	$(PY) benchmarks/bench_quality_speed.py
@@ -57,6 +57,13 @@ bench-scale: install-bench
 
 bench-load: install-bench
 	$(PY) benchmarks/bench_load.py
+
+# Editorial acceptance (issue 11): the bullet dump holds dev text, so it goes next to ../shared, not
+# into the repository; labels live in benchmarks/editorial/labels.jsonl (see GUIDELINES.md there).
+EDITORIAL_DUMPS ?= ../labels
+bench-editorial: install
+	$(PY) benchmarks/editorial/make_lead3.py --out $(EDITORIAL_DUMPS)/lead3_bullets.jsonl
+	$(PY) benchmarks/editorial/acceptance.py $(EDITORIAL_DUMPS)/lead3_bullets.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
