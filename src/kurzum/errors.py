@@ -5,10 +5,15 @@ KurzumError
  │    ├── EmptyInputError         nothing usable in the input
  │    ├── DecodeError             binary or undecodable bytes
  │    ├── UnsupportedLanguageError language outside de/fr/en
- │    └── FetchError              a URL could not be fetched (timeout, size, status)
+ │    ├── FetchError              a URL could not be fetched (timeout, size, status)
+ │    ├── WeakPasswordError       a new password breaks the password rule (HTTP 422)
+ │    └── PayloadTooLargeError    a request body over the configured limit (HTTP 413)
  ├── ConfigError             settings that cannot work (refuse to start)
  ├── NotFoundError           a requested object does not exist (HTTP 404)
+ ├── AuthError               no or invalid credentials (HTTP 401)
+ ├── ThrottledError          too many attempts; try again later (HTTP 429)
  ├── PermissionDeniedError   the caller may not do this (HTTP 403)
+ │    └── CsrfError               a state-changing form/call without the session's CSRF token
  ├── ConflictError           the request contradicts the current state (HTTP 409)
  └── BackendError            a summarization backend failed (LLM server down, bad answer)
 """
@@ -40,6 +45,14 @@ class FetchError(InputError):
     """A URL could not be fetched: network error, timeout, bad status or too large."""
 
 
+class WeakPasswordError(InputError):
+    """A new password breaks the password rule (too short)."""
+
+
+class PayloadTooLargeError(InputError):
+    """The request body exceeds the configured limit."""
+
+
 class ConfigError(KurzumError):
     """Settings that cannot work; the service refuses to start with them."""
 
@@ -48,8 +61,20 @@ class NotFoundError(KurzumError):
     """The requested object does not exist (or is not visible to the caller)."""
 
 
+class AuthError(KurzumError):
+    """No or invalid credentials."""
+
+
+class ThrottledError(KurzumError):
+    """Too many attempts; try again later."""
+
+
 class PermissionDeniedError(KurzumError):
     """The caller is not allowed to do this."""
+
+
+class CsrfError(PermissionDeniedError):
+    """A state-changing request authenticated by a cookie lacks the session's CSRF token."""
 
 
 class ConflictError(KurzumError):

@@ -6,12 +6,25 @@ paragraphs joined by blank lines, so a bullet's provenance can be highlighted in
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
 Language = Literal["de", "fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("de", "fr", "en")
 PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def parse_language(value: str | None) -> Language | None:
+    """``value`` as a supported language (``"de"``, ``"FR"``, ``"fr-CH"``, ``"en_GB"``), else
+    None. The one language-code rule of ingestion, the service and the UI."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    for language in LANGUAGES:
+        if code == language:
+            return language
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +98,9 @@ class Summary:
     notes: tuple[str, ...] = ()
     model: str | None = None
     usage: Usage | None = None
+    # A model-based backend rejected the model's answer and returned the extractive summary:
+    # the service holds such a summary for an editor (the reason is in ``notes``).
+    fell_back: bool = False
 
     @property
     def texts(self) -> list[str]:
@@ -116,3 +132,26 @@ class FaithfulnessReport:
     @property
     def ok(self) -> bool:
         return not self.issues
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """Title, lead and body paragraphs as stored for an article (HTML already converted)."""
+
+    title: str | None
+    lead: str | None
+    paragraphs: tuple[str, ...]
+
+    @property
+    def body(self) -> str:
+        """The body as stored: paragraphs joined by blank lines."""
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+
+def content_hash(text: ArticleText, language: str) -> str:
+    """SHA-256 of what the summary depends on: a changed hash makes the summary stale."""
+    digest = hashlib.sha256()
+    for part in (language, text.title or "", text.lead or "", *text.paragraphs):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()

@@ -6,37 +6,54 @@ The web service, the in-process worker and the Celery workers all summarize thro
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from kurzum.core import SummaryOptions, summarize
 from kurzum.errors import EmptyInputError, InputError
 from kurzum.faithfulness import check
 from kurzum.models import (
-    PARAGRAPH_SEPARATOR,
     Article,
+    ArticleText,
     Bullet,
     FaithfulnessReport,
     Language,
-    Source,
     Summary,
+    content_hash,
+    parse_language,
 )
 from kurzum.settings import Settings
 
+__all__ = [
+    "ArticleText",
+    "StoredArticle",
+    "check_summary",
+    "content_hash",
+    "editor_bullets",
+    "make_summary",
+    "prepare_text",
+    "split_paragraphs",
+    "stored_to_core",
+    "text_from_html",
+    "text_from_plain",
+    "to_article",
+]
 
-@dataclass(frozen=True, slots=True)
-class ArticleText:
-    """Title, lead and body paragraphs as stored for an article (HTML already converted)."""
 
-    title: str | None
-    lead: str | None
-    paragraphs: tuple[str, ...]
+class StoredArticle(Protocol):
+    """The stored article fields the core needs: an ORM ``Article`` or a row of one."""
 
     @property
-    def body(self) -> str:
-        """The body as stored: paragraphs joined by blank lines."""
-        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+    def title(self) -> str | None: ...
+    @property
+    def lead(self) -> str | None: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def premium(self) -> bool: ...
+    @property
+    def external_id(self) -> str: ...
 
 
 def split_paragraphs(body: str) -> tuple[str, ...]:
@@ -82,15 +99,6 @@ def prepare_text(
     return text_from_plain(title, lead, body or "")
 
 
-def content_hash(text: ArticleText, language: str) -> str:
-    """SHA-256 of what the summary depends on: a changed hash makes the summary stale."""
-    digest = hashlib.sha256()
-    for part in (language, text.title or "", text.lead or "", *text.paragraphs):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
 def to_article(
     text: ArticleText, *, language: Language, premium: bool = False, ident: str | None = None
 ) -> Article:
@@ -102,6 +110,21 @@ def to_article(
         language=language,
         premium=premium,
         id=ident,
+    )
+
+
+def stored_to_core(article: StoredArticle) -> Article:
+    """The core's Article for a stored article (workers summarize it, editors' edits are
+    checked against it, the article page highlights provenance in it)."""
+    language = parse_language(article.language)
+    if language is None:
+        raise InputError(f"stored article has unsupported language {article.language!r}")
+    text = ArticleText(article.title, article.lead, split_paragraphs(article.body))
+    return to_article(
+        text,
+        language=language,
+        premium=article.premium,
+        ident=article.external_id,
     )
 
 
@@ -121,45 +144,6 @@ def make_summary(article: Article, settings: Settings | None = None) -> Summary:
 def check_summary(summary: Summary, article: Article) -> FaithfulnessReport:
     """The faithfulness check used for machine summaries and editors' edits alike."""
     return check(summary, article)
-
-
-def bullets_to_json(bullets: tuple[Bullet, ...]) -> list[dict[str, Any]]:
-    """Bullets with provenance as JSON-ready dicts (stored in the summaries table)."""
-    return [
-        {
-            "text": b.text,
-            "sources": [
-                {"sentence": s.sentence, "start": s.start, "end": s.end} for s in b.sources
-            ],
-        }
-        for b in bullets
-    ]
-
-
-def bullets_from_json(data: list[Any]) -> tuple[Bullet, ...]:
-    """Inverse of :func:`bullets_to_json`."""
-    return tuple(
-        Bullet(
-            str(b["text"]),
-            tuple(
-                Source(int(s["sentence"]), int(s["start"]), int(s["end"]))
-                for s in b.get("sources", [])
-            ),
-        )
-        for b in data
-    )
-
-
-def report_to_json(report: FaithfulnessReport) -> dict[str, Any]:
-    """A faithfulness report as a JSON-ready dict."""
-    return {
-        "ok": report.ok,
-        "checked": report.checked,
-        "issues": [
-            {"bullet": i.bullet, "kind": i.kind, "text": i.text, "start": i.start, "end": i.end}
-            for i in report.issues
-        ],
-    }
 
 
 def editor_bullets(texts: list[str], previous: tuple[Bullet, ...]) -> tuple[Bullet, ...]:

@@ -53,8 +53,9 @@ def _actions(session: Session, article_id: int) -> list[tuple[str, dict[str, Any
     return [(e.action, e.detail) for e in audit.history(session, article_id)]
 
 
-def _summary(notes: tuple[str, ...] = ()) -> Summary:
-    return Summary((Bullet("Der Rat tagte.", (Source(0, 0, 14),)),), "de", notes=notes)
+def _summary(notes: tuple[str, ...] = (), *, fell_back: bool = False) -> Summary:
+    bullets = (Bullet("Der Rat tagte.", (Source(0, 0, 14),)),)
+    return Summary(bullets, "de", notes=notes, fell_back=fell_back)
 
 
 BAD = FaithfulnessReport((Issue(0, "number", "12", 0, 2),), checked=1)
@@ -131,7 +132,8 @@ def test_store_machine_summaries_matches_the_single_path(
     cases = [  # (publication, summary, report)
         (open_pub, _summary(), FaithfulnessReport(checked=1)),  # published, with a webhook
         (open_pub, _summary(), BAD),  # held: unsupported number
-        (open_pub, _summary((FALLBACK_NOTE + "x",)), FaithfulnessReport()),  # held: fallback
+        # held: fallback (the field decides; the note only says why)
+        (open_pub, _summary((FALLBACK_NOTE + "x",), fell_back=True), FaithfulnessReport()),
         (review, _summary(), FaithfulnessReport()),  # held: policy
     ]
     single: list[tuple[Any, ...]] = []

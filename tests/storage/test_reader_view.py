@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kurzum.errors import NotFoundError
+from kurzum.labels import label
 from kurzum.pipeline import text_from_plain
 from kurzum.storage import accounts, reader, summaries
 from kurzum.storage import articles as repo
@@ -106,7 +107,7 @@ def test_served_summary_matches_the_orm_rule(
         return
     assert view.summary is not None
     assert view.summary.bullets == BULLETS
-    assert summaries.label(view.summary) == summaries.label(expected)
+    assert label(view.summary) == label(expected)
     assert view.publication.slug == "blick" and view.publication.notices == pub.notices
     assert view.article.premium is True and view.login is None
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kurzum.backends import close_shared_backends
 from kurzum.backends.fallback import FALLBACK_NOTE
+from kurzum.labels import label
 from kurzum.llm.testing import FakeOpenAI
 from kurzum.pipeline import text_from_plain
 from kurzum.settings import Settings
@@ -71,7 +72,7 @@ def test_a_good_model_answer_is_published_with_method_model_and_label(
     version = summarize_with("good", server, build, db, session_factory, settings)
     assert (version.method, version.model, version.state) == ("llm", "good", "published")
     assert version.prompt_tokens > 0
-    assert summaries.label(version) == "KI-generiert · Sprachmodell good"
+    assert label(version) == "KI-generiert · Sprachmodell good"
 
 
 def test_a_rejected_model_answer_falls_back_and_is_held_for_an_editor(
@@ -80,6 +81,7 @@ def test_a_rejected_model_answer_falls_back_and_is_held_for_an_editor(
     version = summarize_with("invented-number", server, build, db, session_factory, settings)
     assert version.method == "extractive"
     assert version.state == "draft"  # publish-then-review would have published it otherwise
+    assert version.fell_back  # the state is a column; the note keeps the reason for editors
     assert any(note.startswith(FALLBACK_NOTE) for note in version.notes)
     assert summaries.served_summary(db, version.article) is None
     actions = db.scalars(select(AuditEvent.action).where(AuditEvent.summary_id == version.id))

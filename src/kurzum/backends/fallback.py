@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from kurzum.models import Summary, Usage
 
-# Every fallback note starts with this, so the service can flag the article for review and
-# show editors why (the rest of the note is the reason, in English).
+# Every fallback note starts with this, so editors can read why (the rest of the note is the
+# reason, in English). Whether a summary fell back is the ``Summary.fell_back`` field.
 FALLBACK_NOTE = "llm fallback: "
 
 
@@ -19,9 +19,10 @@ def fall_back(extractive: Summary, reason: str, usage: Usage | None) -> Summary:
         method="extractive",
         notes=(*extractive.notes, FALLBACK_NOTE + reason),
         usage=spent,
+        fell_back=True,
     )
 
 
 def needs_review(summary: Summary) -> bool:
     """True when a model-based backend fell back to the extractive summary."""
-    return any(note.startswith(FALLBACK_NOTE) for note in summary.notes)
+    return summary.fell_back

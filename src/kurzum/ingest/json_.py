@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kurzum.errors import InputError
 from kurzum.ingest.draft import Draft
-from kurzum.ingest.text import as_language
+from kurzum.models import parse_language
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
@@ -50,7 +50,7 @@ class ArticleRecord(BaseModel):
             title=self.title,
             lead=self.lead,
             paragraphs=tuple(p for p in _PARAGRAPH_BREAK.split(self.text) if p.strip()),
-            language=as_language((self.lang or "").lower().replace("_", "-").split("-")[0]),
+            language=parse_language(self.lang),
             date=self.date,
             premium=self.premium,
             url=self.url,

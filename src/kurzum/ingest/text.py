@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kurzum.ingest.draft import Draft
-from kurzum.models import LANGUAGES, Language
+from kurzum.models import parse_language
 
 _HEADER = re.compile(
     r"^[ \t]*(date|title|url|lang|language|premium|publisher|id)[ \t]*(?::[ \t]*|[ \t]+)(\S.*)$"
@@ -40,9 +40,10 @@ def _header(line: str, meta: dict[str, str]) -> str | None:
         meta["date"] = date.group(1)
         return value[date.end() :].strip()
     if key in {"lang", "language"}:
-        if value.lower() not in LANGUAGES:
+        language = parse_language(value)
+        if language is None:
             return None
-        meta["language"] = value.lower()
+        meta["language"] = language
     elif key == "url" and not value.startswith(("http://", "https://")):
         return None
     else:
@@ -80,18 +81,10 @@ def parse_text(text: str) -> Draft:
         title=title,
         lead=None,
         paragraphs=paragraphs,
-        language=as_language(meta.get("language", "")),
+        language=parse_language(meta.get("language")),
         date=meta.get("date"),
         premium=meta.get("premium", "").lower() in _TRUE,
         url=meta.get("url"),
         publisher=meta.get("publisher"),
         id=meta.get("id"),
     )
-
-
-def as_language(value: str) -> Language | None:
-    """``value`` as a Language when it is one of ours, else None."""
-    for language in LANGUAGES:
-        if value == language:
-            return language
-    return None

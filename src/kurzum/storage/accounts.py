@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from kurzum.errors import ConflictError, InputError, NotFoundError
+from kurzum.errors import ConflictError, InputError, NotFoundError, WeakPasswordError
 from kurzum.storage.tables import (
     ROLES,
     LoginFailure,
@@ -50,7 +50,7 @@ def normalize_email(email: str) -> str:
 def check_password_strength(password: str) -> None:
     """Refuse short passwords (the only rule: length)."""
     if len(password) < MIN_PASSWORD:
-        raise InputError(f"password must have at least {MIN_PASSWORD} characters")
+        raise WeakPasswordError(f"password must have at least {MIN_PASSWORD} characters")
 
 
 def find_user(session: Session, email: str) -> User | None:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kurzum.errors import ConflictError, InputError, NotFoundError
-from kurzum.pipeline import ArticleText, content_hash
+from kurzum.models import ArticleText, content_hash
 from kurzum.storage import audit
 from kurzum.storage.audit import Actor
 from kurzum.storage.tables import (

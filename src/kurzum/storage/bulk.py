@@ -11,26 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, Table, cast, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kurzum.backends.fallback import needs_review
 from kurzum.models import FaithfulnessReport, Summary
-from kurzum.pipeline import bullets_to_json, report_to_json
 from kurzum.storage import audit, outbox
+from kurzum.storage.codec import bullets_to_json, report_to_json
+from kurzum.storage.rules import FALLBACK_HOLD_REASON, holds
 from kurzum.storage.tables import Article, Publication, SummaryVersion, utcnow
-
-
-def existing_hashes(
-    session: Session, publication_id: int, external_ids: Sequence[str]
-) -> dict[str, tuple[str, bool]]:
-    """external id -> (content hash, deleted?) for the ids of this batch that already exist."""
-    if not external_ids:
-        return {}
-    stmt = select(Article.external_id, Article.content_hash, Article.deleted_at).where(
-        Article.publication_id == publication_id, Article.external_id.in_(list(external_ids))
-    )
-    return {str(e): (str(h), d is not None) for e, h, d in session.execute(stmt)}
 
 
 def lease(session: Session, article_ids: Iterable[int], seconds: float) -> None:
@@ -167,21 +155,6 @@ def backfill_batch(
     return [int(i) for i in session.scalars(stmt)]
 
 
-def current_summary_counts(session: Session, article_ids: Sequence[int]) -> dict[int, int]:
-    """article id -> number of versions made for its current content (job key); for checks."""
-    key = Article.content_hash + ":" + cast(Article.generation, String)
-    stmt = (
-        select(Article.id, func.count(SummaryVersion.id))
-        .outerjoin(
-            SummaryVersion,
-            (SummaryVersion.article_id == Article.id) & (SummaryVersion.job_key == key),
-        )
-        .where(Article.id.in_(list(article_ids)))
-        .group_by(Article.id)
-    )
-    return {int(i): int(n) for i, n in session.execute(stmt)}
-
-
 @dataclass(frozen=True, slots=True)
 class MachineSummary:
     """One article's new machine summary for :func:`store_machine_summaries`."""
@@ -233,9 +206,9 @@ def store_machine_summaries(
     now = utcnow()
     for item in items:
         article, summary, report = item.article, item.summary, item.report
-        fell_back = needs_review(summary)
+        fell_back = summary.fell_back
         pub = pubs[article.publication_id]
-        hold = pub.review_policy == "review-before-publish" or not report.ok or fell_back
+        hold = holds(pub.review_policy, faithful=report.ok, fell_back=fell_back)
         if fell_back:
             held.add(article.id)
         if not hold:
@@ -248,6 +221,7 @@ def store_machine_summaries(
                 "state": "draft" if hold else "published",
                 "reviewed": False,
                 "stale": False,
+                "fell_back": fell_back,
                 "method": summary.method,
                 "model": summary.model,
                 "prompt_tokens": summary.usage.prompt_tokens if summary.usage else 0,
@@ -281,12 +255,8 @@ def store_machine_summaries(
         detail = {"method": item.summary.method, "faithful": item.report.ok}
         events.append(audit.Event(audit.WORKER, "summary.created", article_id, summary_id, detail))
         if article_id in held:
-            reason = "language model answer rejected; extractive fallback needs review"
-            events.append(
-                audit.Event(
-                    audit.WORKER, "summary.held", article_id, summary_id, {"reason": reason}
-                )
-            )
+            reason = {"reason": FALLBACK_HOLD_REASON}
+            events.append(audit.Event(audit.WORKER, "summary.held", article_id, summary_id, reason))
         if article_id in published:
             events.append(audit.Event(audit.WORKER, "summary.published", article_id, summary_id))
     audit.record_many(session, events)

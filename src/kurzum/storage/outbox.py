@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kurzum.labels import label
 from kurzum.storage.tables import Publication, WebhookDelivery, utcnow
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ def enqueue(
     """Queue a webhook for ``event`` when the publication has a webhook URL."""
     if not pub.webhook_url:
         return ()
-    from kurzum.storage.summaries import label
-
     article = version.article
     payload = {
         "event": event,

@@ -17,6 +17,7 @@ from sqlalchemy.sql import Select
 
 from kurzum.errors import NotFoundError
 from kurzum.storage.accounts import sha256
+from kurzum.storage.rules import is_editor, served
 from kurzum.storage.tables import (
     Article,
     Publication,
@@ -78,7 +79,7 @@ class ReaderLogin:
     @property
     def is_editor(self) -> bool:
         """Editors and admins read every premium summary."""
-        return self.role in ("editor", "admin")
+        return is_editor(self.role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +116,6 @@ _LOGIN = (User.id, User.role)
 
 def _statement(with_login: bool) -> Select[Any]:
     """The reader view query; ``with_login`` adds the session's user and subscription."""
-    served = and_(
-        SummaryVersion.article_id == Article.id,
-        SummaryVersion.state == "published",
-        SummaryVersion.stale.is_(False),
-        SummaryVersion.article_hash == Article.content_hash,
-    )
     columns: list[Any] = [*_PUB, *_ARTICLE, *_SUMMARY]
     now = bindparam("now", type_=UserSession.expires_at.type)
     if with_login:
@@ -138,7 +133,7 @@ def _statement(with_login: bool) -> Select[Any]:
         select(*columns)
         .select_from(Publication)
         .join(Article, Article.publication_id == Publication.id)
-        .outerjoin(SummaryVersion, served)
+        .outerjoin(SummaryVersion, served())
     )
     if with_login:
         live_session = and_(

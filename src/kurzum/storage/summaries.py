@@ -9,24 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kurzum.backends.fallback import needs_review
 from kurzum.errors import ConflictError, InputError, NotFoundError
-from kurzum.models import Article as CoreArticle
-from kurzum.models import FaithfulnessReport, Language, Summary
-from kurzum.pipeline import (
-    bullets_from_json,
-    bullets_to_json,
-    check_summary,
-    editor_bullets,
-    report_to_json,
-)
+from kurzum.models import Bullet, FaithfulnessReport, Language, Summary
 from kurzum.storage import audit, outbox
 from kurzum.storage.audit import Actor
+from kurzum.storage.codec import bullets_to_json, report_to_json
+from kurzum.storage.rules import FALLBACK_HOLD_REASON, holds, served
 from kurzum.storage.tables import (
     Article,
     ErrorReport,
@@ -35,42 +27,6 @@ from kurzum.storage.tables import (
     WebhookDelivery,
     utcnow,
 )
-
-LABELS: dict[str, tuple[str, str]] = {
-    "de": ("KI-generiert", "KI-generiert, redaktionell geprüft"),
-    "fr": ("Généré par IA", "Généré par IA, vérifié par la rédaction"),
-    "en": ("AI-generated", "AI-generated, reviewed by the newsroom"),
-}
-
-
-# How a model-written summary names its model in the label ("… · Sprachmodell llama3").
-MODEL_WORDS: dict[str, str] = {"de": "Sprachmodell", "fr": "modèle de langage", "en": "model"}
-
-
-class Labelled(Protocol):
-    """What a label is made from: a stored version or a reader-view row of one."""
-
-    @property
-    def language(self) -> str: ...
-    @property
-    def reviewed(self) -> bool: ...
-    @property
-    def method(self) -> str: ...
-    @property
-    def model(self) -> str | None: ...
-
-
-def label(version: Labelled) -> str:
-    """The reader-facing label, driven by whether an editor approved this version.
-
-    Summaries written by a language model (method ``llm`` or ``hybrid``) name the model.
-    """
-    unreviewed, reviewed = LABELS.get(version.language, LABELS["de"])
-    text = reviewed if version.reviewed else unreviewed
-    if version.method in ("llm", "hybrid") and version.model:
-        word = MODEL_WORDS.get(version.language, MODEL_WORDS["de"])
-        text = f"{text} · {word} {version.model}"
-    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +66,8 @@ def served_summary(session: Session, article: Article) -> SummaryVersion | None:
         return None
     stmt = (
         select(SummaryVersion)
-        .where(
-            SummaryVersion.article_id == article.id,
-            SummaryVersion.state == "published",
-            SummaryVersion.stale.is_(False),
-            SummaryVersion.article_hash == article.content_hash,
-        )
+        .join(Article, served())
+        .where(Article.id == article.id)
         .order_by(SummaryVersion.version.desc())
         .limit(1)
     )
@@ -144,7 +96,7 @@ def _supersede_others(session: Session, keep: SummaryVersion) -> None:
         other.state = "superseded"
 
 
-def _publish(session: Session, version: SummaryVersion, actor: Actor) -> Transition:
+def _publish(session: Session, version: SummaryVersion) -> Transition:
     version.state = "published"
     _supersede_others(session, version)
     session.flush()
@@ -163,14 +115,14 @@ def store_machine_summary(
 ) -> Transition:
     """Store a worker's summary as a new version and publish it when the policy allows."""
     pub: Publication = article.publication
-    # A model answer that failed the gate fell back to extractive bullets: an editor looks first.
-    fell_back = needs_review(summary)
-    hold = pub.review_policy == "review-before-publish" or not report.ok or fell_back
+    fell_back = summary.fell_back
+    hold = holds(pub.review_policy, faithful=report.ok, fell_back=fell_back)
     version = SummaryVersion(
         article_id=article.id,
         version=_next_version(session, article.id),
         job_key=job_key,
         state="draft",
+        fell_back=fell_back,
         method=summary.method,
         model=summary.model,
         prompt_tokens=summary.usage.prompt_tokens if summary.usage else 0,
@@ -199,32 +151,32 @@ def store_machine_summary(
             "summary.held",
             article_id=article.id,
             summary_id=version.id,
-            reason="language model answer rejected; extractive fallback needs review",
+            reason=FALLBACK_HOLD_REASON,
         )
     if hold:
         return Transition(version)
-    transition = _publish(session, version, audit.WORKER)
+    transition = _publish(session, version)
     audit.record(
         session, audit.WORKER, "summary.published", article_id=article.id, summary_id=version.id
     )
     return transition
 
 
-def edit(
+def add_edit(
     session: Session,
     version: SummaryVersion,
-    texts: list[str],
-    core_article: CoreArticle,
+    bullets: tuple[Bullet, ...],
+    report: FaithfulnessReport,
+    language: Language,
     actor: Actor,
 ) -> SummaryVersion:
-    """An editor's bullets as a new draft version, checked by the faithfulness check."""
-    if not 1 <= len(texts) <= 10:
+    """Store an editor's checked bullets as a new draft version based on ``version``.
+
+    The bullets and their faithfulness report come from the use case
+    (:func:`kurzum.usecases.editorial.edit`): storage does not run the check."""
+    if not 1 <= len(bullets) <= 10:
         raise InputError("a summary has between 1 and 10 bullets")
     article = version.article
-    bullets = editor_bullets(texts, bullets_from_json(version.bullets))
-    language: Language = core_article.language or "de"
-    summary = Summary(bullets, language, method="editor")
-    report = check_summary(summary, core_article)
     new = SummaryVersion(
         article_id=article.id,
         version=_next_version(session, article.id),
@@ -296,7 +248,7 @@ def approve(
         transition = Transition(version)
         session.flush()
     else:
-        transition = _publish(session, version, actor)
+        transition = _publish(session, version)
     _resolve_reports(session, version.article_id)
     audit.record(
         session, actor, "summary.approved", article_id=version.article_id, summary_id=version.id

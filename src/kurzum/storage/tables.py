@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -182,6 +183,8 @@ class SummaryVersion(Base):
     state: Mapped[str] = mapped_column(String(16))
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A model-based backend fell back to the extractive summary: always held for an editor.
+    fell_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     method: Mapped[str] = mapped_column(String(32))
     model: Mapped[str | None] = mapped_column(String(200))
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,12 +18,12 @@ import jwt
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
-from kurzum.errors import PermissionDeniedError
+from kurzum.errors import AuthError, CsrfError
 from kurzum.settings import Settings
 from kurzum.storage import accounts
 from kurzum.storage.reader import ReaderPublication, ReaderView
+from kurzum.storage.rules import is_editor
 from kurzum.storage.tables import Publication, User
-from kurzum.web.errors import AuthError
 
 SESSION_COOKIE = "kurzum_session"
 CSRF_COOKIE = "kurzum_csrf"
@@ -44,7 +44,7 @@ class Login:
     @property
     def is_editor(self) -> bool:
         """Editors and admins may use the editor API."""
-        return self.user.role in ("editor", "admin")
+        return is_editor(self.user.role)
 
 
 def csrf_token(settings: Settings, session_token: str) -> str:
@@ -65,7 +65,7 @@ async def check_csrf(request: Request, settings: Settings, session_token: str) -
         value = form.get(CSRF_FORM_FIELD)
         sent = value if isinstance(value, str) else None
     if not sent or not hmac.compare_digest(sent, csrf_token(settings, session_token)):
-        raise PermissionDeniedError("CSRF token missing or wrong")
+        raise CsrfError("CSRF token missing or wrong")
 
 
 def set_session_cookies(response: Response, settings: Settings, token: str) -> str:

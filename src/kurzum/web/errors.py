@@ -18,14 +18,29 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kurzum.errors import (
+    AuthError,
     ConfigError,
     ConflictError,
     DecodeError,
     InputError,
     KurzumError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
+    ThrottledError,
 )
+
+__all__ = [  # AuthError, ThrottledError and PayloadTooLargeError live in kurzum.errors
+    "ERROR_RESPONSES",
+    "AuthError",
+    "ErrorBody",
+    "ErrorDetail",
+    "FieldError",
+    "PayloadTooLargeError",
+    "ThrottledError",
+    "error_response",
+    "status_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +64,6 @@ class ErrorBody(BaseModel):
     """The body of every error response."""
 
     error: ErrorDetail
-
-
-class AuthError(KurzumError):
-    """No or invalid credentials (HTTP 401)."""
-
-
-class ThrottledError(KurzumError):
-    """Too many attempts; try again later (HTTP 429)."""
-
-
-class PayloadTooLargeError(InputError):
-    """The request body exceeds the configured limit (HTTP 413)."""
 
 
 _STATUS: tuple[tuple[type[KurzumError], int, str], ...] = (

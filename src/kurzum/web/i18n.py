@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from kurzum.errors import ConfigError
-from kurzum.models import LANGUAGES, Language
+from kurzum.models import Language, parse_language
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -65,13 +65,7 @@ def catalogue(language: Language) -> Catalogue:
 
 def as_language(value: str | None) -> Language | None:
     """``value`` as a supported language code (``"fr-CH"`` -> ``"fr"``), else None."""
-    if not value:
-        return None
-    code = value.strip().lower().replace("_", "-").split("-")[0]
-    for language in LANGUAGES:
-        if code == language:
-            return language
-    return None
+    return parse_language(value)
 
 
 def parse_accept_language(header: str | None) -> list[Language]:

@@ -138,7 +138,7 @@ class SummaryOut(BaseModel):
     @classmethod
     def of(cls, version: SummaryVersion) -> SummaryOut:
         """Build from a stored version."""
-        from kurzum.storage.summaries import label
+        from kurzum.labels import label
 
         return cls(
             id=version.id,

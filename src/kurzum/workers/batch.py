@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
 from kurzum.models import Article as CoreArticle
-from kurzum.models import FaithfulnessReport, Language, Summary
-from kurzum.pipeline import ArticleText, check_summary, make_summary, split_paragraphs, to_article
+from kurzum.models import FaithfulnessReport, Summary
+from kurzum.pipeline import check_summary, make_summary, stored_to_core
 from kurzum.settings import Settings
 from kurzum.storage import bulk, jobs
 from kurzum.storage.db import SessionFactory, session_scope
@@ -104,12 +104,7 @@ def _read(
                     finished.append(article_id)
                 results[article_id] = SummarizeResult("exists")
             else:
-                language: Language = row.language
-                text = ArticleText(row.title, row.lead, split_paragraphs(row.body))
-                core = to_article(
-                    text, language=language, premium=row.premium, ident=row.external_id
-                )
-                todo.append(_Job(article_id, keys[article_id], core))
+                todo.append(_Job(article_id, keys[article_id], stored_to_core(row)))
         jobs.jobs_done(session, finished)
         return todo
 

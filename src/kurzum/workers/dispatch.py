@@ -1,15 +1,7 @@
-"""How the web layer wakes workers; the in-process worker and Celery both implement it."""
+"""How the web layer wakes workers: the protocol lives with the use cases that call it."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from kurzum.usecases.dispatch import Dispatcher
 
-
-class Dispatcher(Protocol):
-    """Wake-up calls only: the database already holds the work, so a lost call is recovered."""
-
-    def summarize(self, article_id: int, content_hash: str) -> None:
-        """Summarize this article version soon."""
-
-    def webhook(self, delivery_id: int) -> None:
-        """Send this webhook delivery soon."""
+__all__ = ["Dispatcher"]

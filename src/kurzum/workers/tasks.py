@@ -18,8 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kurzum.models import Language
-from kurzum.pipeline import ArticleText, check_summary, make_summary, split_paragraphs, to_article
+from kurzum.pipeline import check_summary, make_summary, stored_to_core
 from kurzum.settings import Settings
 from kurzum.storage import jobs, outbox
 from kurzum.storage.db import SessionFactory, session_scope
@@ -67,13 +66,7 @@ def summarize_article(
             jobs.job_done(article)
             return SummarizeResult("exists", existing.id)
         job_key = article.job_key
-        language: Language = article.language  # type: ignore[assignment]
-        core = to_article(
-            ArticleText(article.title, article.lead, split_paragraphs(article.body)),
-            language=language,
-            premium=article.premium,
-            ident=article.external_id,
-        )
+        core = stored_to_core(article)
     try:  # the summarizer may be slow (LLM): no transaction is held meanwhile
         summary = make_summary(core, settings)
         report = check_summary(summary, core)

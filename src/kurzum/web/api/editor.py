@@ -8,12 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
-from kurzum.models import Article as CoreArticle
-from kurzum.models import Language
-from kurzum.pipeline import ArticleText, split_paragraphs, to_article
 from kurzum.storage import articles as repo
 from kurzum.storage import audit, summaries
 from kurzum.storage.tables import Article, Publication, SummaryVersion
+from kurzum.usecases import editorial
 from kurzum.web.deps import DispatcherDep, EditorLogin, SessionDep, actor_of
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.schemas import (
@@ -27,18 +25,10 @@ from kurzum.web.schemas import (
     ReportOut,
     SummaryOut,
 )
-from kurzum.workers.dispatch import Dispatcher
 
 router = APIRouter(prefix="/api/v1/editor", tags=["editor"], responses=ERROR_RESPONSES)
 SummaryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie"}
-
-
-def core_article(article: Article) -> CoreArticle:
-    """The core's view of a stored article (for faithfulness checks of edits)."""
-    language: Language = article.language  # type: ignore[assignment]
-    text = ArticleText(article.title, article.lead, split_paragraphs(article.body))
-    return to_article(text, language=language, premium=article.premium, ident=article.external_id)
 
 
 def _detail(session: SessionDep, version: SummaryVersion) -> EditorSummaryOut:
@@ -170,17 +160,8 @@ def edit_bullets(
     summary_id: SummaryId, data: BulletsIn, login: EditorLogin, session: SessionDep
 ) -> EditorSummaryOut:
     """Creates a new draft version, checked by the faithfulness check (warnings in the answer)."""
-    version = summaries.get_version(session, summary_id)
-    new = summaries.edit(
-        session, version, data.bullets, core_article(version.article), actor_of(login)
-    )
-    session.commit()
+    new = editorial.edit(session, summary_id, data.bullets, actor_of(login))
     return _detail(session, new)
-
-
-def _wake_webhooks(dispatcher: Dispatcher, transition: summaries.Transition) -> None:
-    for delivery in transition.deliveries:
-        dispatcher.webhook(delivery.id)
 
 
 @router.post("/summaries/{summary_id}/approve", summary="Approve and publish")
@@ -192,12 +173,9 @@ def approve(
     dispatcher: DispatcherDep,
 ) -> EditorSummaryOut:
     """Publishes as reviewed; faithfulness warnings need ``override`` plus a ``reason`` (logged)."""
-    version = summaries.get_version(session, summary_id)
-    transition = summaries.approve(
-        session, version, actor_of(login), override=data.override, reason=data.reason
+    version = editorial.approve(
+        session, dispatcher, summary_id, actor_of(login), override=data.override, reason=data.reason
     )
-    session.commit()
-    _wake_webhooks(dispatcher, transition)
     return _detail(session, version)
 
 
@@ -206,10 +184,7 @@ def reject(
     summary_id: SummaryId, data: ReasonIn, login: EditorLogin, session: SessionDep
 ) -> EditorSummaryOut:
     """Readers stop seeing this version at once."""
-    version = summaries.get_version(session, summary_id)
-    summaries.reject(session, version, actor_of(login), data.reason)
-    session.commit()
-    return _detail(session, version)
+    return _detail(session, editorial.reject(session, summary_id, actor_of(login), data.reason))
 
 
 @router.post("/summaries/{summary_id}/retract", summary="Retract a published summary")
@@ -217,10 +192,7 @@ def retract(
     summary_id: SummaryId, data: ReasonIn, login: EditorLogin, session: SessionDep
 ) -> EditorSummaryOut:
     """Takes the summary down; it stays in the history."""
-    version = summaries.get_version(session, summary_id)
-    summaries.retract(session, version, actor_of(login), data.reason)
-    session.commit()
-    return _detail(session, version)
+    return _detail(session, editorial.retract(session, summary_id, actor_of(login), data.reason))
 
 
 @router.post("/summaries/{summary_id}/regenerate", status_code=202, summary="Regenerate")
@@ -228,8 +200,4 @@ def regenerate(
     summary_id: SummaryId, login: EditorLogin, session: SessionDep, dispatcher: DispatcherDep
 ) -> EditorSummaryOut:
     """Queues a fresh machine summary of the article (a new version when it is done)."""
-    version = summaries.get_version(session, summary_id)
-    article = summaries.regenerate(session, version.article, actor_of(login))
-    session.commit()
-    dispatcher.summarize(article.id, article.content_hash)
-    return _detail(session, version)
+    return _detail(session, editorial.regenerate(session, dispatcher, summary_id, actor_of(login)))

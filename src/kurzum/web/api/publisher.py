@@ -18,6 +18,8 @@ from kurzum.storage import articles as repo
 from kurzum.storage import summaries
 from kurzum.storage.articles import ArticleInput
 from kurzum.storage.tables import ApiKey, Article, Publication
+from kurzum.usecases import articles
+from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.deps import (
     DispatcherDep,
     PublisherKey,
@@ -36,7 +38,6 @@ from kurzum.web.schemas import (
     PutArticleOut,
     SummaryOut,
 )
-from kurzum.workers.dispatch import Dispatcher
 
 router = APIRouter(prefix="/api/v1/publisher", tags=["publisher"], responses=ERROR_RESPONSES)
 ExternalIdPath = Annotated[ExternalId, Path(description="The article's id in the CMS.")]
@@ -83,10 +84,6 @@ def to_input(data: ArticleIn, pub: Publication) -> ArticleInput:
     )
 
 
-def _wake(dispatcher: Dispatcher, article: Article) -> None:
-    dispatcher.summarize(article.id, article.content_hash)
-
-
 @router.put("/articles/{external_id}", summary="Create or update an article (idempotent)")
 def put_article(
     external_id: ExternalIdPath,
@@ -99,16 +96,9 @@ def put_article(
     """Store the article; a changed body makes the current summary stale and queues a new one."""
     require_scope(key, "articles:write")
     pub = key.publication
-    article_input = to_input(data, pub)
-    try:
-        result = repo.upsert_article(session, pub, external_id, article_input, actor_of_key(key))
-        session.commit()
-    except IntegrityError:  # a concurrent PUT created the same article first: apply ours on top
-        session.rollback()
-        result = repo.upsert_article(session, pub, external_id, article_input, actor_of_key(key))
-        session.commit()
-    if result.needs_summary:
-        _wake(dispatcher, result.article)
+    result = articles.put_article(
+        session, dispatcher, pub, external_id, to_input(data, pub), actor_of_key(key)
+    )
     response.status_code = 201 if result.created else 200
     status = article_status(session, result.article)
     return PutArticleOut(**status.model_dump(), created=result.created, changed=result.changed)
@@ -127,10 +117,7 @@ def get_article(
 def delete_article(external_id: ExternalIdPath, key: PublisherKey, session: SessionDep) -> Response:
     """Readers stop seeing the article's summary at once; the history is kept."""
     require_scope(key, "articles:write")
-    repo.delete_article(
-        session, repo.get_article(session, key.publication, external_id), actor_of_key(key)
-    )
-    session.commit()
+    articles.delete(session, key.publication, external_id, actor_of_key(key))
     return Response(status_code=204)
 
 
@@ -190,7 +177,7 @@ def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str
             wake.append(result.article)
     session.commit()
     for article in wake:
-        _wake(dispatcher, article)
+        dispatcher.summarize(article.id, article.content_hash)
     errors = sum(1 for r in results if r.result == "error")
     return BulkOut(accepted=len(results) - errors, errors=errors, lines=results)
 

@@ -12,12 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import Engine
 
-from kurzum.errors import NotFoundError
+from kurzum.labels import label
 from kurzum.storage import articles as repo
 from kurzum.storage import reader as reader_store
 from kurzum.storage import summaries
 from kurzum.storage.db import engine_of
 from kurzum.storage.tables import Article, Publication
+from kurzum.usecases import reports
 from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import OptionalLogin, SessionDep, run_read
 from kurzum.web.errors import ERROR_RESPONSES
@@ -132,7 +133,7 @@ def summary_out(
         fields |= {
             "status": "available",
             "summary_id": served.id,
-            "label": summaries.label(served),
+            "label": label(served),
             "reviewed": served.reviewed,
             "bullets": served.bullets,
             "language": served.language,
@@ -178,16 +179,12 @@ def report_error(
 ) -> CreatedOut:
     """File a "Fehler melden" for the editors; only on a summary this reader may see."""
     set_private(response)
-    version = summaries.get_version(session, summary_id)
-    article = version.article
-    served = summaries.served_summary(session, article)
-    visible = served is not None and served.id == version.id
-    if visible and article.premium:
-        visible = reader_entitled(request, session, login, article.publication)
-    if not visible:
-        raise NotFoundError(f"no summary {summary_id}")
-    report = summaries.report_error(
-        session, version, data.bullet, data.message, login.user.id if login else None
+    report = reports.report(
+        session,
+        summary_id,
+        data.bullet,
+        data.message,
+        login.user.id if login else None,
+        entitled=lambda pub: reader_entitled(request, session, login, pub),
     )
-    session.commit()
     return CreatedOut(id=report.id)

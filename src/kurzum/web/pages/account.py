@@ -1,7 +1,8 @@
 """Account pages: login, logout, registration and "Mein Abo".
 
-The forms call the accounts API's own functions (throttling, timing-equalized answers, no user
-enumeration, session and CSRF cookies), so the HTML and the JSON login behave the same.
+The forms call the same use cases as the accounts API (:mod:`kurzum.usecases.accounts`:
+throttling, timing-equalized answers, no user enumeration) and set the same session and CSRF
+cookies, so the HTML and the JSON login behave the same.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from fastapi import APIRouter, Form, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from kurzum.errors import InputError
+from kurzum.errors import AuthError, InputError, ThrottledError, WeakPasswordError
 from kurzum.storage import accounts
-from kurzum.web.api import accounts as accounts_api
+from kurzum.usecases import accounts as usecase
+from kurzum.web.api.accounts import client_address, subscription_out
+from kurzum.web.auth import SESSION_COOKIE, clear_session_cookies, set_session_cookies
 from kurzum.web.deps import RequiredLogin
-from kurzum.web.errors import AuthError, ThrottledError
 from kurzum.web.pages.base import PageDep, PageRoute, redirect, safe_next
 from kurzum.web.pages.templating import format_date, page_language
 from kurzum.web.schemas import CredentialsIn, RegisterIn
@@ -25,14 +27,6 @@ router = APIRouter(prefix="/account", route_class=PageRoute, include_in_schema=F
 
 Email = Annotated[str, Form(max_length=320)]
 Password = Annotated[str, Form(max_length=1000)]
-
-
-def _copy_cookies(source: Response, target: Response) -> Response:
-    """Move the Set-Cookie headers the accounts API put on ``source`` to ``target``."""
-    for name, value in source.raw_headers:
-        if name == b"set-cookie":
-            target.raw_headers.append((name, value))
-    return target
 
 
 @router.get("/login", name="page_login")
@@ -54,16 +48,19 @@ async def login_submit(
     await page.check_anonymous_form()
     target = safe_next(next)
     _ = page.gettext
-    holder = Response()
     try:
         data = CredentialsIn(email=email, password=password)
-        accounts_api.login(data, page.request, holder, page.session, page.settings)
+        done = usecase.login(
+            page.session, page.settings, data.email, data.password, client_address(page.request)
+        )
     except ThrottledError:
         error = _("login.throttled")
     except (AuthError, ValidationError, InputError):
         error = _("login.failed")
     else:
-        return _copy_cookies(holder, redirect(target))
+        response = redirect(target)
+        set_session_cookies(response, page.settings, done.token)
+        return response
     context = {"next": target, "email": email, "error": error}
     status = 429 if error == _("login.throttled") else 401
     return page.render("account/login.html", context, status_code=status)
@@ -77,9 +74,12 @@ def logout_form(page: PageDep) -> Response:
 
 @router.post("/logout", name="page_logout")
 def logout(page: PageDep) -> Response:
-    """End the session through the accounts API and go to the home page."""
-    cleared = accounts_api.logout(page.request, page.session, page.settings, page.login)
-    return _copy_cookies(cleared, redirect("/account/logout"))
+    """End the session (as the accounts API does) and go to the logged-out page."""
+    if page.login is not None:
+        usecase.logout(page.session, page.request.cookies.get(SESSION_COOKIE))
+    response = redirect("/account/logout")
+    clear_session_cookies(response, page.settings)
+    return response
 
 
 @router.get("/register", name="page_register")
@@ -98,17 +98,19 @@ async def register_submit(page: PageDep, email: Email = "", password: Password =
     await page.check_anonymous_form()
     try:
         data = RegisterIn(email=email, password=password)
-        accounts_api.register(data, page.session)
+        usecase.register(page.session, data.email, data.password, data.display_name)
     except ValidationError:
         message = page.gettext("error.bad_input", detail="email")
         return page.render(
             "account/register.html", _register_context(email, message, done=False), 422
         )
+    except WeakPasswordError:
+        message = page.gettext("register.password_hint", min=accounts.MIN_PASSWORD)
+        return page.render(
+            "account/register.html", _register_context(email, message, done=False), 422
+        )
     except InputError as exc:
-        if "password" in str(exc):
-            message = page.gettext("register.password_hint", min=accounts.MIN_PASSWORD)
-        else:
-            message = page.gettext("error.bad_input", detail=str(exc))
+        message = page.gettext("error.bad_input", detail=str(exc))
         return page.render(
             "account/register.html", _register_context(email, message, done=False), 422
         )
@@ -121,7 +123,7 @@ def subscription(page: PageDep, login: RequiredLogin) -> Response:
     language = page_language(page.request)
     rows = []
     for sub in accounts.subscriptions(page.session, login.user.id):
-        out = accounts_api.subscription_out(sub)
+        out = subscription_out(sub)
         rows.append(
             {
                 "publication": sub.publication.name,

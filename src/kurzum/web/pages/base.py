@@ -19,11 +19,11 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
-from kurzum.errors import KurzumError, PermissionDeniedError
+from kurzum.errors import AuthError, CsrfError, KurzumError, PermissionDeniedError
 from kurzum.settings import Settings
 from kurzum.web.auth import Login, check_csrf, csrf_token
 from kurzum.web.deps import OptionalLogin, SessionDep, SettingsDep
-from kurzum.web.errors import AuthError, status_of
+from kurzum.web.errors import status_of
 from kurzum.web.i18n import catalogue
 from kurzum.web.pages.templating import NO_STORE, Viewer, page_language, render
 
@@ -69,7 +69,7 @@ class Page:
         """CSRF check of an anonymous form (a logged-in request was checked by its login)."""
         if self.login is None:
             if self.new_anon:
-                raise PermissionDeniedError("CSRF token missing or wrong")
+                raise CsrfError("CSRF token missing or wrong")
             await check_csrf(self.request, self.settings, f"anon:{self.anon}")
 
     def render(self, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -143,8 +143,10 @@ def _error_page(request: Request, exc: Exception) -> Response:
         if status >= 500:
             raise exc
         detail = str(exc)
-        if isinstance(exc, PermissionDeniedError):
-            message = messages("error.csrf" if "CSRF" in detail else "error.forbidden")
+        if isinstance(exc, CsrfError):
+            message = messages("error.csrf")
+        elif isinstance(exc, PermissionDeniedError):
+            message = messages("error.forbidden")
         elif status == 404:
             message = messages("error.not_found")
         elif status == 409:

@@ -13,10 +13,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kurzum.models import Bullet, FaithfulnessReport, Summary
-from kurzum.pipeline import bullets_from_json, check_summary, editor_bullets
+from kurzum.pipeline import check_summary, editor_bullets, stored_to_core
 from kurzum.storage import summaries
+from kurzum.storage.codec import bullets_from_json
 from kurzum.storage.tables import SummaryVersion
-from kurzum.web.api.editor import core_article
 from kurzum.web.deps import EditorLogin
 from kurzum.web.pages.base import Page, PageDep
 from kurzum.web.pages.templating import NO_STORE
@@ -67,7 +67,7 @@ def check_texts(
     if kept:
         prior = tuple(previous[i] if i < len(previous) else Bullet("") for i in kept)
         bullets = editor_bullets([texts[i] for i in kept], prior)
-        article = core_article(version.article)
+        article = stored_to_core(version.article)
         summary = Summary(bullets, article.language or "de", method="editor")
         report = check_summary(summary, article)
     issues = [

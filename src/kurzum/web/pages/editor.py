@@ -14,10 +14,12 @@ from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import Response
 
 from kurzum.errors import ConflictError, InputError
+from kurzum.labels import label
+from kurzum.pipeline import stored_to_core
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
 from kurzum.storage.tables import SummaryVersion, User
-from kurzum.web.api.editor import core_article
+from kurzum.usecases import editorial
 from kurzum.web.deps import DispatcherDep, EditorLogin, actor_of
 from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
 from kurzum.web.pages.check import issue_text
@@ -119,7 +121,7 @@ def _review(
     _ = page.gettext
     lang = page_language(page.request)
     article = version.article
-    core = core_article(article)
+    core = stored_to_core(article)
     issues = list(version.faithfulness.get("issues", []))
     bullets = [
         {
@@ -143,7 +145,7 @@ def _review(
             "method": version.method,
             "model": version.model,
             "notes": list(version.notes or []),
-            "label": summaries.label(version) if version.state == "published" else None,
+            "label": label(version) if version.state == "published" else None,
             "reviewed": version.reviewed,
             "reviewer": reviewed_by,
             "reviewed_text": format_date(version.reviewed_at, lang),
@@ -229,12 +231,8 @@ def save(
     bullet: Annotated[list[str], Form(max_length=10)],
 ) -> Response:
     """The edited bullets become a new draft version (checked); show it with its warnings."""
-    version = summaries.get_version(page.session, summary_id)
     texts = [t for t in bullet if t.strip()]
-    new = summaries.edit(
-        page.session, version, texts, core_article(version.article), actor_of(login)
-    )
-    page.session.commit()
+    new = editorial.edit(page.session, summary_id, texts, actor_of(login))
     return redirect(f"/editor/summaries/{new.id}?done=saved")
 
 
@@ -248,18 +246,19 @@ def approve(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Publish as reviewed; warnings need the override box and a reason (logged)."""
-    version = summaries.get_version(page.session, summary_id)
     try:
-        transition = summaries.approve(
-            page.session, version, actor_of(login), override=override, reason=reason or None
+        version = editorial.approve(
+            page.session,
+            dispatcher,
+            summary_id,
+            actor_of(login),
+            override=override,
+            reason=reason or None,
         )
     except (ConflictError, InputError) as exc:
         page.session.rollback()
         version = summaries.get_version(page.session, summary_id)
         return _review(page, version, page.gettext("error.conflict", detail=str(exc)), 409)
-    page.session.commit()
-    for delivery in transition.deliveries:
-        dispatcher.webhook(delivery.id)
     return redirect(f"/editor/summaries/{version.id}?done=approve")
 
 
@@ -271,9 +270,7 @@ def reject(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Readers stop seeing this version at once."""
-    version = summaries.get_version(page.session, summary_id)
-    summaries.reject(page.session, version, actor_of(login), reason)
-    page.session.commit()
+    version = editorial.reject(page.session, summary_id, actor_of(login), reason)
     return redirect(f"/editor/summaries/{version.id}?done=reject")
 
 
@@ -285,9 +282,7 @@ def retract(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Take a published summary down; it stays in the history."""
-    version = summaries.get_version(page.session, summary_id)
-    summaries.retract(page.session, version, actor_of(login), reason)
-    page.session.commit()
+    version = editorial.retract(page.session, summary_id, actor_of(login), reason)
     return redirect(f"/editor/summaries/{version.id}?done=retract")
 
 
@@ -296,8 +291,5 @@ def regenerate(
     summary_id: SummaryId, page: PageDep, login: EditorLogin, dispatcher: DispatcherDep
 ) -> Response:
     """Queue a fresh machine summary of the article."""
-    version = summaries.get_version(page.session, summary_id)
-    article = summaries.regenerate(page.session, version.article, actor_of(login))
-    page.session.commit()
-    dispatcher.summarize(article.id, article.content_hash)
+    version = editorial.regenerate(page.session, dispatcher, summary_id, actor_of(login))
     return redirect(f"/editor/summaries/{version.id}?done=regenerate")

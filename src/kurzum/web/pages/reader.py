@@ -19,15 +19,16 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from kurzum.errors import InputError, NotFoundError
+from kurzum.labels import label
 from kurzum.models import Language
+from kurzum.pipeline import stored_to_core
 from kurzum.storage import articles as repo
 from kurzum.storage import reader as reader_store
-from kurzum.storage import summaries
 from kurzum.storage.reader import ReaderPublication, ReaderView, ServedSummary
 from kurzum.storage.tables import Article, Publication, SummaryVersion
+from kurzum.usecases import reports
 from kurzum.web.api import reader as reader_api
-from kurzum.web.api.editor import core_article
-from kurzum.web.auth import SESSION_COOKIE, view_entitled
+from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import run_read
 from kurzum.web.pages.base import PageDep, PageRoute, redirect
 from kurzum.web.pages.jsonld import ArticleFacts, news_article
@@ -178,7 +179,7 @@ def _box(
     box = Box(
         "bullets",
         bullets=bullets,
-        label=summaries.label(served),
+        label=label(served),
         reviewed=served.reviewed,
         summary_id=served.id,
         report_url=f"{article_url(pub, article)}/report",
@@ -219,7 +220,7 @@ async def article_page(
     lead_segments: Any = [Segment(article.lead)] if article.lead else None
     body_segments: list[list[Segment]] | None = None
     if entitled:
-        core = core_article(article)
+        core = stored_to_core(article)
         spans = source_spans(served) if served is not None else []
         lead_segments, body_segments = split_lead(article, segment_blocks(core.blocks, spans))
     url = str(page.request.url.replace(query=None, fragment=None))
@@ -272,7 +273,15 @@ async def report_error(
         data = ErrorReportIn(bullet=bullet, message=message)
     except ValidationError as exc:
         raise InputError("bullet or message is invalid") from exc
-    reader_api.report_error(summary_id, data, page.request, Response(), page.session, page.login)
+    login = page.login
+    reports.report(
+        page.session,
+        summary_id,
+        data.bullet,
+        data.message,
+        login.user.id if login else None,
+        entitled=lambda pub: reader_entitled(page.request, page.session, login, pub),
+    )
     pub = repo.get_publication(page.session, publication)
     article = repo.get_article(page.session, pub, external_id)
     return redirect(f"{article_url(pub, article)}?reported=1#kz-box")

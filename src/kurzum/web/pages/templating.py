@@ -21,6 +21,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from kurzum.models import LANGUAGES, Language
+from kurzum.storage.rules import is_editor
 from kurzum.web.i18n import LANG_COOKIE, catalogue, choose_language
 from kurzum.web.pages.jsonld import PAYWALLED_CLASS
 
@@ -55,7 +56,7 @@ class Viewer:
     @property
     def is_editor(self) -> bool:
         """Editors and admins see the newsroom pages."""
-        return self.role in ("editor", "admin")
+        return is_editor(self.role)
 
 
 def _web_dir() -> Path:

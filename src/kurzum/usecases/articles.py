@@ -1,0 +1,39 @@
+"""A publisher's articles: put (create or update, idempotent) and delete."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kurzum.storage import articles as repo
+from kurzum.storage.articles import ArticleInput, UpsertResult
+from kurzum.storage.audit import Actor
+from kurzum.storage.tables import Publication
+from kurzum.usecases.dispatch import Dispatcher
+
+
+def put_article(
+    session: Session,
+    dispatcher: Dispatcher,
+    pub: Publication,
+    external_id: str,
+    data: ArticleInput,
+    actor: Actor,
+) -> UpsertResult:
+    """Store the article; a new or changed text wakes a worker after the commit."""
+    try:
+        result = repo.upsert_article(session, pub, external_id, data, actor)
+        session.commit()
+    except IntegrityError:  # a concurrent PUT created the same article first: apply ours on top
+        session.rollback()
+        result = repo.upsert_article(session, pub, external_id, data, actor)
+        session.commit()
+    if result.needs_summary:
+        dispatcher.summarize(result.article.id, result.article.content_hash)
+    return result
+
+
+def delete(session: Session, pub: Publication, external_id: str, actor: Actor) -> None:
+    """Delete (retract) an article: readers stop seeing its summary at once."""
+    repo.delete_article(session, repo.get_article(session, pub, external_id), actor)
+    session.commit()

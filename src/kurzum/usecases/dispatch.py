@@ -1,0 +1,15 @@
+"""How use cases wake workers; the in-process worker and Celery both implement it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Dispatcher(Protocol):
+    """Wake-up calls only: the database already holds the work, so a lost call is recovered."""
+
+    def summarize(self, article_id: int, content_hash: str) -> None:
+        """Summarize this article version soon."""
+
+    def webhook(self, delivery_id: int) -> None:
+        """Send this webhook delivery soon."""
