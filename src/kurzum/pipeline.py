@@ -11,6 +11,7 @@ from typing import Protocol
 from kurzum.core import SummaryOptions, summarize
 from kurzum.errors import EmptyInputError, InputError
 from kurzum.faithfulness import check
+from kurzum.ingest.cleaning import nfc
 from kurzum.models import (
     Article,
     ArticleText,
@@ -74,11 +75,11 @@ def text_from_html(html: str, *, language: Language | None) -> ArticleText:
 
 def text_from_plain(title: str | None, lead: str | None, body: str) -> ArticleText:
     """Normalize a plain-text article; raise EmptyInputError when the body is empty."""
-    paragraphs = split_paragraphs(body)
+    paragraphs = split_paragraphs(nfc(body))
     if not paragraphs:
         raise EmptyInputError("the article body is empty")
-    clean_lead = " ".join(lead.split()) if lead else None
-    clean_title = " ".join(title.split()) if title else None
+    clean_lead = " ".join(nfc(lead).split()) if lead else None
+    clean_title = " ".join(nfc(title).split()) if title else None
     return ArticleText(clean_title or None, clean_lead or None, paragraphs)
 
 
@@ -92,8 +93,8 @@ def prepare_text(
     if html is not None:
         parsed = text_from_html(html, language=language)
         return ArticleText(
-            " ".join(title.split()) if title else parsed.title,
-            " ".join(lead.split()) if lead else parsed.lead,
+            " ".join(nfc(title).split()) if title else parsed.title,
+            " ".join(nfc(lead).split()) if lead else parsed.lead,
             parsed.paragraphs,
         )
     return text_from_plain(title, lead, body or "")
@@ -150,7 +151,7 @@ def editor_bullets(texts: list[str], previous: tuple[Bullet, ...]) -> tuple[Bull
     """Bullets an editor typed; a bullet keeps its provenance while its position is unchanged."""
     out: list[Bullet] = []
     for i, raw in enumerate(texts):
-        text = " ".join(raw.split())
+        text = " ".join(nfc(raw).split())
         if not text:
             raise InputError(f"bullet {i + 1} is empty")
         sources = previous[i].sources if i < len(previous) else ()

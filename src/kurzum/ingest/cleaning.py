@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -73,6 +74,13 @@ def _load(name: str) -> tuple[Rule, ...]:
 def rules_for(language: Language) -> tuple[Rule, ...]:
     """The rules for one language: its own first, then the language-independent ones."""
     return _load(language) + _load("common")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: "Zürich" sent decomposed (u + combining diaeresis) becomes the one-character
+    form used by the word lists, stemmers and typed bullets. Every text is normalised on the
+    way in (ingestion, the API and page forms), so comparisons further down can trust it."""
+    return unicodedata.normalize("NFC", text)
 
 
 def normalize_spaces(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from kurzum.errors import DecodeError, EmptyInputError
+from kurzum.ingest.cleaning import nfc
 
 # Share of control characters above which input is taken for binary (text has next to none).
 MAX_CONTROL_SHARE = 0.01
@@ -39,4 +40,4 @@ def check_text(text: str) -> str:
     controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
     if controls > MAX_CONTROL_SHARE * len(text):
         raise DecodeError("the input is binary, not text")
-    return text
+    return nfc(text)

@@ -6,10 +6,10 @@ the same way for every format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kurzum.errors import EmptyInputError
-from kurzum.ingest.cleaning import clean_blocks, normalize_spaces
+from kurzum.ingest.cleaning import clean_blocks, nfc, normalize_spaces
 from kurzum.ingest.language import detect_language
 from kurzum.models import Article, Language
 
@@ -31,6 +31,12 @@ class Draft:
 
 def finish(draft: Draft, language: Language | None = None) -> Article:
     """Clean ``draft`` into an Article; ``language`` overrides the draft's and the detected one."""
+    draft = replace(
+        draft,
+        title=nfc(draft.title) if draft.title else draft.title,
+        lead=nfc(draft.lead) if draft.lead else draft.lead,
+        paragraphs=tuple(nfc(p) for p in draft.paragraphs),
+    )
     title = normalize_spaces(draft.title) if draft.title else None
     raw_lead = normalize_spaces(draft.lead) if draft.lead else None
     if not any(p.strip() for p in draft.paragraphs) and not raw_lead:

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from kurzum.storage.tables import SummaryVersion
+from kurzum.usecases.inputs import (
+    ArticleIn,
+    BulkArticleIn,
+    ExternalId,
+    LanguageCode,
+    OptText,
+    Text,
+)
 
-LanguageCode = Literal["de", "fr", "en"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+__all__ = [  # the article input schema lives in kurzum.usecases.inputs (shared with archive)
+    "ArticleIn",
+    "BulkArticleIn",
+    "ExternalId",
+    "LanguageCode",
+    "OptText",
+    "Strict",
+    "Text",
+]
 
 
-def _no_control(value: str | None) -> str | None:
-    """Refuse NUL and other control characters (PostgreSQL cannot store NUL in text)."""
-    if value is not None and _CONTROL.search(value):
-        raise ValueError("contains control characters")
-    return value
+class Strict(BaseModel):
+    """Base of request models: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _public_key(value: str) -> str:
@@ -33,45 +46,7 @@ def _public_key(value: str) -> str:
 
 
 PublicKey = Annotated[str, Field(max_length=10_000), AfterValidator(_public_key)]
-Text = Annotated[str, AfterValidator(_no_control)]
-OptText = Annotated[str | None, AfterValidator(_no_control)]
-ExternalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-
-
-class Strict(BaseModel):
-    """Base of request models: unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-# -- publisher ------------------------------------------------------------------------------
-
-
-class ArticleIn(Strict):
-    """An article from the CMS: plain ``body`` (blank-line separated paragraphs) or ``html``."""
-
-    url: Annotated[str | None, Field(max_length=2000, pattern=r"^https?://\S+$")] = None
-    title: Annotated[Text, Field(max_length=1000)] | None = None
-    lead: Annotated[Text, Field(max_length=10_000)] | None = None
-    body: Annotated[Text, Field(max_length=1_000_000)] | None = None
-    html: Annotated[Text, Field(max_length=2_000_000)] | None = None
-    language: LanguageCode | None = None
-    premium: bool = False
-    published_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @model_validator(mode="after")
-    def _one_body(self) -> ArticleIn:
-        if (self.body is None) == (self.html is None):
-            raise ValueError("give exactly one of body or html")
-        return self
-
-
-class BulkArticleIn(ArticleIn):
-    """One JSONL line of a bulk import: an article plus its CMS id."""
-
-    external_id: ExternalId
 
 
 class SourceOut(BaseModel):

@@ -12,13 +12,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kurzum.errors import DecodeError, InputError, KurzumError
-from kurzum.models import Language
-from kurzum.pipeline import prepare_text
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
 from kurzum.storage.articles import ArticleInput
 from kurzum.storage.tables import ApiKey, Article, Publication
-from kurzum.usecases import articles
+from kurzum.usecases import articles, inputs
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.deps import (
     DispatcherDep,
@@ -69,19 +67,7 @@ def article_status(session: Session, article: Article) -> ArticleStatusOut:
 
 def to_input(data: ArticleIn, pub: Publication) -> ArticleInput:
     """Validate and convert the payload (HTML through ingestion) into a storable article."""
-    language: Language = data.language or pub.language  # type: ignore[assignment]
-    text = prepare_text(
-        title=data.title, lead=data.lead, body=data.body, html=data.html, language=language
-    )
-    return ArticleInput(
-        text=text,
-        language=language,
-        premium=data.premium,
-        url=data.url,
-        body_html=data.html,
-        published_at=data.published_at,
-        updated_at=data.updated_at,
-    )
+    return inputs.to_input(data, pub.language)
 
 
 @router.put("/articles/{external_id}", summary="Create or update an article (idempotent)")
