@@ -38,12 +38,14 @@ test: install-test
 	  echo "Chromium missing: browser tests will be skipped"
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 check: install-test
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # Each part also runs alone: quality/speed takes minutes, scale and load much longer.

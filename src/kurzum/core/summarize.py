@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kurzum.core.features import analyse, content_stems
+from kurzum.core.language import detect_language
 from kurzum.core.options import SummaryOptions
 from kurzum.core.rank import CALIBRATION, concept_weights
 from kurzum.core.segment import split_article
@@ -67,6 +68,4 @@ def resolve_language(article: Article, options: SummaryOptions) -> Language:
         return options.language
     if article.language is not None:
         return article.language
-    from kurzum.ingest.language import detect_language  # lazily: loads the language model
-
-    return detect_language(article.text)
+    return detect_language(article.text)  # the model loads on first use

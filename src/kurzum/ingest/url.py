@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 import httpx
 
-from kurzum import __version__
 from kurzum.errors import FetchError
 
-USER_AGENT = f"kurzum/{__version__} (+https://github.com/kurzum; article summarizer)"
+
+def _version() -> str:
+    """The installed package's version (package metadata; no import of the kurzum package)."""
+    try:
+        return version("kurzum")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+USER_AGENT = f"kurzum/{_version()} (+https://github.com/kurzum; article summarizer)"
 
 
 @dataclass(frozen=True, slots=True)
