@@ -8,7 +8,13 @@ import re
 import pytest
 
 from kurzum.models import LANGUAGES
-from kurzum.web.i18n import LOCALES, catalogue, choose_language, parse_accept_language
+from kurzum.web.i18n import (
+    LOCALES,
+    catalogue,
+    choose_language,
+    parse_accept_language,
+    preferred_language,
+)
 
 WEB = LOCALES.parent
 TEMPLATES = WEB / "templates"
@@ -76,3 +82,23 @@ def test_choose_language_order() -> None:
     assert choose_language(explicit="xx", cookie="fr", accept_language="en") == "fr"
     assert choose_language(explicit=None, cookie=None, accept_language="fr-CH") == "fr"
     assert choose_language(explicit=None, cookie=None, accept_language=None) == "de"
+
+
+@pytest.mark.parametrize(
+    ("header", "available", "expected"),
+    [
+        ("fr-CH, de;q=0.5", ["de", "fr"], "fr"),  # the primary subtag counts
+        ("de;level=1;q=0.1, fr;q=0.5", ["de", "fr"], "fr"),  # q after another parameter
+        ("de;q=0, en", ["de"], None),  # q=0 means "not this one"
+        ("english, *", ["en"], None),  # not a language tag; the wildcard picks nothing
+        ("it, en;q=0.3", ["de", "fr"], None),
+        (", ".join(["it"] * 25 + ["de"]), ["de"], None),  # only the first 20 ranges are read
+    ],
+)
+def test_preferred_language_is_the_one_accept_language_rule(
+    header: str, available: list[str], expected: str | None
+) -> None:
+    """The paywall notice and the UI language read Accept-Language the same way (issue 15)."""
+    assert preferred_language(header, available) == expected
+    ui = choose_language(explicit=None, cookie=None, accept_language=header)
+    assert ui == (parse_accept_language(header) or ["de"])[0]

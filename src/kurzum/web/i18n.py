@@ -8,7 +8,7 @@ The catalogues are data (``web/locales/<lang>.json``, flat ``key -> text`` maps 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,10 +24,12 @@ __all__ = [
     "catalogue",
     "choose_language",
     "parse_accept_language",
+    "preferred_language",
 ]
 
 DEFAULT_LANGUAGE: Language = "de"
 LANG_COOKIE = "kurzum_lang"
+MAX_RANGES = 20  # Accept-Language ranges read per header
 LOCALES = Path(__file__).with_name("locales")
 
 
@@ -69,11 +71,16 @@ def as_language(value: str | None) -> Language | None:
 
 
 def parse_accept_language(header: str | None) -> list[Language]:
-    """Supported languages of an ``Accept-Language`` header, best first (q-values honoured)."""
+    """Supported languages of an ``Accept-Language`` header, best first.
+
+    The one Accept-Language rule (UI language and paywall notice alike): a range counts by its
+    primary subtag (``fr-CH`` is ``fr``), ``q`` may follow other parameters, ``q=0`` excludes,
+    equal ``q`` keeps the header's order; ``*`` and unknown languages are skipped. Only the
+    first ``MAX_RANGES`` ranges are read (a header is client input)."""
     if not header:
         return []
     ranked: list[tuple[float, int, Language]] = []
-    for position, part in enumerate(header.split(",")):
+    for position, part in enumerate(header.split(",")[:MAX_RANGES]):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         for param in params.split(";"):
@@ -91,6 +98,12 @@ def parse_accept_language(header: str | None) -> list[Language]:
         if language not in seen:
             seen.append(language)
     return seen
+
+
+def preferred_language(header: str | None, available: Iterable[str]) -> Language | None:
+    """The best language of an Accept-Language header among ``available``, else None."""
+    offered = set(available)
+    return next((lang for lang in parse_accept_language(header) if lang in offered), None)
 
 
 def choose_language(

@@ -22,6 +22,7 @@ from kurzum.usecases import reports
 from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import OptionalLogin, SessionDep, run_read
 from kurzum.web.errors import ERROR_RESPONSES
+from kurzum.web.i18n import preferred_language
 from kurzum.web.schemas import (
     CreatedOut,
     ErrorReportIn,
@@ -39,26 +40,6 @@ DEFAULT_NOTICES = {
     "fr": "Le résumé de cet article est réservé aux abonnés.",
     "en": "The summary of this article is reserved for subscribers.",
 }
-
-
-def preferred_language(header: str | None, available: list[str]) -> str | None:
-    """The best of ``available`` for an Accept-Language header (q-values honoured), else None."""
-    if not header:
-        return None
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header.split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        ranked.append((-quality, position, tag.strip().lower()[:2]))
-    for negative_q, _, code in sorted(ranked):
-        if negative_q < 0 and code in available:
-            return code
-    return None
 
 
 def notice_for(pub: Publication, article: Article, accept_language: str | None) -> tuple[str, str]:
