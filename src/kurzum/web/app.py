@@ -14,9 +14,9 @@ from kurzum import __version__
 from kurzum.backends import close_shared_backends
 from kurzum.settings import Settings, get_settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
+from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web import errors, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader
-from kurzum.workers.dispatch import Dispatcher
 from kurzum.workers.inprocess import InProcessWorker
 
 log = logging.getLogger(__name__)

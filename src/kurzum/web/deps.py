@@ -16,16 +16,15 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from kurzum.errors import PermissionDeniedError
+from kurzum.errors import AuthError, PermissionDeniedError
 from kurzum.settings import Settings
 from kurzum.storage import accounts
 from kurzum.storage.articles import find_api_key
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory
 from kurzum.storage.tables import ApiKey
+from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.auth import SESSION_COOKIE, Login, bearer, check_csrf
-from kurzum.web.errors import AuthError
-from kurzum.workers.dispatch import Dispatcher
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -122,8 +121,10 @@ async def require_admin(login: RequiredLogin) -> Login:
 AdminLogin = Annotated[Login, Depends(require_admin)]
 
 
-async def publisher_key(request: Request, session: SessionDep) -> ApiKey:
-    """The publisher API key of ``Authorization: Bearer kz_…``, else 401."""
+def publisher_key(request: Request, session: SessionDep) -> ApiKey:
+    """The publisher API key of ``Authorization: Bearer kz_…``, else 401.
+
+    Plain ``def``: the key lookup is a database read, so FastAPI runs it in the thread pool."""
     token = bearer(request)
     key = find_api_key(session, token) if token else None
     if key is None:

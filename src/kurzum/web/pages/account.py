@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from kurzum.errors import AuthError, InputError, ThrottledError, WeakPasswordError
 from kurzum.storage import accounts
@@ -44,14 +45,22 @@ async def login_submit(
     password: Password = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Log in through the accounts API; one message for every failure (no enumeration)."""
+    """Log in as the accounts API does; one message for every failure (no enumeration).
+
+    Async only to read the form for the CSRF check; the login (argon2, database) runs in the
+    thread pool."""
     await page.check_anonymous_form()
     target = safe_next(next)
     _ = page.gettext
     try:
         data = CredentialsIn(email=email, password=password)
-        done = usecase.login(
-            page.session, page.settings, data.email, data.password, client_address(page.request)
+        done = await run_in_threadpool(
+            usecase.login,
+            page.session,
+            page.settings,
+            data.email,
+            data.password,
+            client_address(page.request),
         )
     except ThrottledError:
         error = _("login.throttled")
@@ -94,11 +103,15 @@ def _register_context(email: str, error: str | None, *, done: bool) -> dict[str,
 
 @router.post("/register", name="page_register_submit")
 async def register_submit(page: PageDep, email: Email = "", password: Password = "") -> Response:
-    """Register through the accounts API: the same answer whether or not the email was taken."""
+    """Register as the accounts API does: the same answer whether or not the email was taken.
+
+    The registration (argon2, database) runs in the thread pool."""
     await page.check_anonymous_form()
     try:
         data = RegisterIn(email=email, password=password)
-        usecase.register(page.session, data.email, data.password, data.display_name)
+        await run_in_threadpool(
+            usecase.register, page.session, data.email, data.password, data.display_name
+        )
     except ValidationError:
         message = page.gettext("error.bad_input", detail="email")
         return page.render(

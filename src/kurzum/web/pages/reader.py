@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from kurzum.errors import InputError, NotFoundError
 from kurzum.labels import label
@@ -30,7 +31,7 @@ from kurzum.usecases import reports
 from kurzum.web.api import reader as reader_api
 from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import run_read
-from kurzum.web.pages.base import PageDep, PageRoute, redirect
+from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
 from kurzum.web.pages.jsonld import ArticleFacts, news_article
 from kurzum.web.pages.provenance import Segment, SourceSpan, segment_blocks, source_anchor
 from kurzum.web.pages.templating import format_date, page_language
@@ -267,12 +268,22 @@ async def report_error(
     page: PageDep,
     message: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """File a "Fehler melden" through the reader API's own checks, then back to the article."""
+    """File a "Fehler melden" with the reader API's checks, then back to the article.
+
+    Async only to read the form for the CSRF check; the database work runs in the thread pool."""
     await page.check_anonymous_form()
     try:
         data = ErrorReportIn(bullet=bullet, message=message)
     except ValidationError as exc:
         raise InputError("bullet or message is invalid") from exc
+    url = await run_in_threadpool(_file_report, page, publication, external_id, summary_id, data)
+    return redirect(f"{url}?reported=1#kz-box")
+
+
+def _file_report(
+    page: Page, publication: str, external_id: str, summary_id: int, data: ErrorReportIn
+) -> str:
+    """File the report (:func:`kurzum.usecases.reports.report`); the article page's path."""
     login = page.login
     reports.report(
         page.session,
@@ -283,5 +294,4 @@ async def report_error(
         entitled=lambda pub: reader_entitled(page.request, page.session, login, pub),
     )
     pub = repo.get_publication(page.session, publication)
-    article = repo.get_article(page.session, pub, external_id)
-    return redirect(f"{article_url(pub, article)}?reported=1#kz-box")
+    return article_url(pub, repo.get_article(page.session, pub, external_id))
