@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,6 +66,30 @@ def _import(factory: SessionFactory, pub_id: int, count: int, year: int) -> None
     _sink(factory).send(wake)
 
 
+class FakeClock:
+    """Monotonic seconds that move only when the code under test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
+def _after_every_version(factory: SessionFactory) -> datetime:
+    """A --before just after the newest stored version: no waiting on the wall clock, and the
+    versions the backfill makes are newer (a rerun with the same cutoff finds nothing)."""
+    with factory() as session:
+        newest = session.scalar(select(func.max(SummaryVersion.created_at)))
+    assert newest is not None
+    return newest + timedelta(microseconds=1)
+
+
 def _versions(factory: SessionFactory) -> dict[int, int]:
     with factory() as session:
         rows = session.execute(
@@ -86,8 +109,7 @@ def test_backfill_makes_one_new_version_per_article_and_resumes(factory: Session
         assert approved is not None
         summaries.approve(session, approved, EDITOR)
         approved_article = approved.article_id
-    cutoff = datetime.now(UTC) + timedelta(seconds=1)
-    time.sleep(1.1)
+    cutoff = _after_every_version(factory)
     plan = BackfillPlan(
         publications=["blick"],
         before=cutoff,
@@ -115,8 +137,7 @@ def test_reviewed_summaries_are_replaced_only_when_asked(factory: SessionFactory
     with session_scope(factory) as session:
         for version in session.scalars(select(SummaryVersion)):
             summaries.approve(session, version, EDITOR)
-    before = datetime.now(UTC) + timedelta(seconds=1)
-    time.sleep(1.1)
+    before = _after_every_version(factory)
     plan = BackfillPlan(publications=["blick"], before=before, rate=1000, window=5)
     assert run_backfill(plan, session_factory=factory, sink=_sink(factory)).sent == 0
     plan = BackfillPlan(
@@ -127,15 +148,17 @@ def test_reviewed_summaries_are_replaced_only_when_asked(factory: SessionFactory
 
 def test_backfill_respects_the_rate_limit(factory: SessionFactory) -> None:
     _import(factory, 1, 10, 2024)
-    before = datetime.now(UTC) + timedelta(seconds=1)
-    time.sleep(1.1)
-    plan = BackfillPlan(publications=["blick"], before=before, rate=4, window=2)
-    start = time.monotonic()
-    stats = run_backfill(plan, session_factory=factory, sink=_sink(factory))
-    elapsed = time.monotonic() - start
+    plan = BackfillPlan(
+        publications=["blick"], before=_after_every_version(factory), rate=4, window=2
+    )
+    clock = FakeClock()
+    stats = run_backfill(
+        plan, session_factory=factory, sink=_sink(factory), sleep=clock.sleep, clock=clock
+    )
     assert stats.sent == 10
-    # Ten articles at four per second, sent two at a time: at least (10 - 2) / 4 seconds.
-    assert elapsed >= 2.0 - 0.05, elapsed
+    # Ten articles at four per second, sent two at a time: the last tick is due at 10 / 4 s.
+    assert clock.slept == pytest.approx(2.5)
+    assert stats.seconds == pytest.approx(2.5)
 
 
 def test_backfill_cli_reports_and_limits(factory: SessionFactory, tmp_path: Path) -> None:

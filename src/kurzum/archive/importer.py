@@ -191,11 +191,14 @@ def wait_for_summaries(
     timeout: float,
     reconcile_seconds: float,
     on_progress: Callable[[bulk.Progress], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> bulk.Progress:
     """Wait until none of ``article_ids`` is pending (or timeout), running the reconciler
-    meanwhile so lost messages and due retries are sent again."""
-    deadline = time.monotonic() + timeout
-    next_reconcile = time.monotonic() + reconcile_seconds
+    meanwhile so lost messages and due retries are sent again (``clock`` and ``sleep`` are
+    injected so tests need not wait on wall time)."""
+    deadline = clock() + timeout
+    next_reconcile = clock() + reconcile_seconds
     ranges, waiting = bulk.id_ranges(article_ids)
     total = len(waiting) + sum(b - a + 1 for a, b in ranges)
     ready = failed = 0
@@ -224,12 +227,12 @@ def wait_for_summaries(
         if on_progress is not None:
             on_progress(state)
         waiting_any = bool(waiting or ranges)
-        if not waiting_any or time.monotonic() >= deadline:
+        if not waiting_any or clock() >= deadline:
             return state
-        if time.monotonic() >= next_reconcile:
+        if clock() >= next_reconcile:
             sink.reconcile()
-            next_reconcile = time.monotonic() + reconcile_seconds
-        time.sleep(poll_seconds(state.pending))
+            next_reconcile = clock() + reconcile_seconds
+        sleep(poll_seconds(state.pending))
 
 
 def poll_seconds(remaining: int) -> float:
