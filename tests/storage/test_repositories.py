@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -77,3 +77,24 @@ def test_passwords_are_argon2_and_sessions_hashed(db: Session, build: Any) -> No
     assert accounts.resolve_session(db, expired) is None
     with pytest.raises(ConflictError):
         accounts.create_user(db, "u@example.org", "ein langes passwort")
+
+
+def test_throttle_and_sessions_follow_an_injected_clock(db: Session, build: Any) -> None:
+    """Time moves by hand: no sleeping until a throttle window or a session runs out."""
+    now = [datetime(2026, 1, 1, 12, tzinfo=UTC)]
+
+    def clock() -> datetime:
+        return now[0]
+
+    throttle = accounts.Throttle(2, timedelta(minutes=15), clock=clock)
+    throttle.fail(db, ["email:a@example.org"])
+    throttle.fail(db, ["email:a@example.org"])
+    assert throttle.blocked(db, ["email:a@example.org"])
+    now[0] += timedelta(minutes=15, seconds=1)
+    assert not throttle.blocked(db, ["email:a@example.org"])
+
+    user = build.user("clock@example.org")
+    token = accounts.create_session(db, user, timedelta(hours=1), clock=clock)
+    assert accounts.resolve_session(db, token, clock=clock) is not None
+    now[0] += timedelta(hours=1)
+    assert accounts.resolve_session(db, token, clock=clock) is None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from kurzum.errors import ConflictError, InputError, NotFoundError, WeakPasswordError
 from kurzum.storage.tables import (
     ROLES,
+    Clock,
     LoginFailure,
     Publication,
     Subscription,
@@ -117,17 +118,16 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 # -- sessions -------------------------------------------------------------------------------
 
 
-def create_session(session: Session, user: User, lifetime: timedelta) -> str:
+def create_session(
+    session: Session, user: User, lifetime: timedelta, *, clock: Clock = utcnow
+) -> str:
     """Start a login session; returns the random cookie token (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
+    now = clock()
     session.execute(  # housekeeping: the user's expired sessions
-        delete(UserSession).where(
-            UserSession.user_id == user.id, UserSession.expires_at <= utcnow()
-        )
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
     )
-    session.add(
-        UserSession(token_hash=sha256(token), user_id=user.id, expires_at=utcnow() + lifetime)
-    )
+    session.add(UserSession(token_hash=sha256(token), user_id=user.id, expires_at=now + lifetime))
     session.flush()
     return token
 
@@ -140,12 +140,12 @@ _SESSION_BY_HASH = (
 )
 
 
-def resolve_session(session: Session, token: str) -> UserSession | None:
+def resolve_session(session: Session, token: str, *, clock: Clock = utcnow) -> UserSession | None:
     """The live session of a cookie token, else None (expired, unknown, disabled user)."""
     if not token or len(token) > 200:
         return None
     found = session.scalar(_SESSION_BY_HASH, {"token_hash": sha256(token)})
-    if found is None or found.expires_at <= utcnow() or found.user.disabled:
+    if found is None or found.expires_at <= clock() or found.user.disabled:
         return None
     return found
 
@@ -209,14 +209,15 @@ def is_subscribed(
 
 @dataclass(frozen=True, slots=True)
 class Throttle:
-    """At most ``max_failures`` failed logins per key within ``window``."""
+    """At most ``max_failures`` failed logins per key within ``window`` (time from ``clock``)."""
 
     max_failures: int
     window: timedelta
+    clock: Clock = utcnow
 
     def blocked(self, session: Session, keys: list[str]) -> bool:
         """True when any key (account, client address) used up its failures."""
-        since = utcnow() - self.window
+        since = self.clock() - self.window
         for key in keys:
             stmt = select(func.count(LoginFailure.id)).where(
                 LoginFailure.key == sha256(key), LoginFailure.created_at > since
@@ -227,11 +228,10 @@ class Throttle:
 
     def fail(self, session: Session, keys: list[str]) -> None:
         """Count one failure against every key (and forget failures older than the window)."""
-        session.execute(
-            delete(LoginFailure).where(LoginFailure.created_at <= utcnow() - self.window)
-        )
+        now = self.clock()
+        session.execute(delete(LoginFailure).where(LoginFailure.created_at <= now - self.window))
         for key in keys:
-            session.add(LoginFailure(key=sha256(key)))
+            session.add(LoginFailure(key=sha256(key), created_at=now))
         session.flush()
 
     def clear(self, session: Session, key: str) -> None:

@@ -6,6 +6,7 @@ Queries live in the repository modules, not here and not in the routes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
@@ -47,6 +48,11 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+Clock = Callable[[], datetime]
+"""Where storage code reads the time: :func:`utcnow` by default, a fixed or stepped function in
+tests (so they never sleep to let time pass)."""
 
 
 def utcnow() -> datetime:
