@@ -19,9 +19,9 @@ pytest.importorskip(
 from playwright.sync_api import BrowserContext, Page, expect
 
 from kurzum.demo import NOTICES, DemoAccount
+from kurzum.pipeline import stored_to_core
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
-from kurzum.web.api.editor import core_article
 
 from .conftest import ROOT, Live
 
@@ -48,7 +48,7 @@ def source_texts(live: Live, bullet: int) -> list[str]:
         article = repo.get_article(session, pub, "nordkorea-2024-10")
         served = summaries.served_summary(session, article)
         assert served is not None
-        text = core_article(article).text
+        text = stored_to_core(article).text
         return [text[s["start"] : s["end"]] for s in served.bullets[bullet]["sources"]]
 
 

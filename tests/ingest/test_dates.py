@@ -75,3 +75,17 @@ def test_archive_line_dates_in_dev_data_forms(date: str, expected: datetime) -> 
     assert isinstance(record, Record)
     assert record.data.published_at == expected
     assert record.note is None
+
+
+def test_the_api_schema_reads_the_same_forms_and_refuses_garbage() -> None:
+    from pydantic import ValidationError
+
+    from kurzum.usecases.inputs import ArticleIn
+
+    item = ArticleIn(body="Text.", published_at="2024-08-28 07:35:03+02")  # type: ignore[arg-type]
+    assert item.published_at == datetime(2024, 8, 28, 7, 35, 3, tzinfo=CEST)
+    assert ArticleIn(body="T.", published_at="00/10/2018").published_at == datetime(  # type: ignore[arg-type]
+        2018, 10, 1, tzinfo=UTC
+    )
+    with pytest.raises(ValidationError):
+        ArticleIn(body="Text.", published_at="gestern")  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ from kurzum.storage.articles import ArticleInput
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import SummaryVersion, UserSession
-from kurzum.web.api.editor import core_article
+from kurzum.usecases import editorial
 from kurzum.workers.inprocess import InProcessWorker
 
 MARKERS = ("zuckerwattenwolke", "himbeerkompass", "lakritzleuchtturm")
@@ -198,8 +198,7 @@ def build_world(
     with session_scope(session_factory) as session:
         machine = session.scalars(select(SummaryVersion).order_by(SummaryVersion.id.desc())).first()
         assert machine is not None, "the worker made no summary"
-        article = machine.article
-        edited = summaries.edit(session, machine, MARKER_BULLETS, core_article(article), editor)
+        edited = editorial.edit(session, machine.id, MARKER_BULLETS, editor)
         if not state.startswith("draft"):
             summaries.approve(session, edited, editor, override=True, reason="leak test")
         if state == "retracted":

@@ -37,3 +37,27 @@ def delete(session: Session, pub: Publication, external_id: str, actor: Actor) -
     """Delete (retract) an article: readers stop seeing its summary at once."""
     repo.delete_article(session, repo.get_article(session, pub, external_id), actor)
     session.commit()
+
+
+class Batch:
+    """Many puts in one transaction (the bulk JSONL upload): each article in a savepoint, so a
+    bad line is rolled back alone; :meth:`commit` commits, then wakes the workers."""
+
+    def __init__(self, session: Session, dispatcher: Dispatcher, pub: Publication, actor: Actor):
+        self.session, self.dispatcher, self.pub, self.actor = session, dispatcher, pub, actor
+        self._wake: list[tuple[int, str]] = []
+
+    def put(self, external_id: str, data: ArticleInput) -> UpsertResult:
+        """Store one article (IntegrityError: changed concurrently, this line is undone)."""
+        with self.session.begin_nested():
+            result = repo.upsert_article(self.session, self.pub, external_id, data, self.actor)
+        if result.needs_summary:
+            self._wake.append((result.article.id, result.article.content_hash))
+        return result
+
+    def commit(self) -> None:
+        """Commit every stored line, then wake a worker for each new or changed text."""
+        self.session.commit()
+        for article_id, content_hash in self._wake:
+            self.dispatcher.summarize(article_id, content_hash)
+        self._wake.clear()

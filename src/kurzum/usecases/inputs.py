@@ -34,13 +34,13 @@ def clean_text(value: str | None) -> str | None:
 
 
 def _date(value: Any) -> Any:
-    """Dates in every form :func:`kurzum.ingest.dates.parse_date` reads; garbage is an error."""
+    """Dates in every form :func:`kurzum.ingest.dates.parse_date` reads (``+02`` zones,
+    ``YYYY-MM``, ``DD/MM/YYYY``); anything else goes on to pydantic's own datetime parsing,
+    which refuses garbage with a 422."""
     if not isinstance(value, str):
         return value
     parsed = parse_date(value)
-    if parsed.note is not None:
-        raise ValueError(parsed.note)
-    return parsed.value
+    return parsed.value if parsed.value is not None else value
 
 
 Text = Annotated[str, AfterValidator(clean_text)]

@@ -109,9 +109,8 @@ def delete_article(external_id: ExternalIdPath, key: PublisherKey, session: Sess
 
 def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str]) -> BulkOut:
     pub = key.publication
-    actor = actor_of_key(key)
+    batch = articles.Batch(session, dispatcher, pub, actor_of_key(key))
     results: list[BulkLineOut] = []
-    wake: list[Article] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -121,10 +120,7 @@ def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str
             if isinstance(raw, dict) and isinstance(raw.get("external_id"), str):
                 external_id = raw["external_id"]
             item = BulkArticleIn.model_validate(raw)
-            with session.begin_nested():
-                result = repo.upsert_article(
-                    session, pub, item.external_id, to_input(item, pub), actor
-                )
+            result = batch.put(item.external_id, to_input(item, pub))
         except json.JSONDecodeError:
             results.append(
                 BulkLineOut(line=number, external_id=None, result="error", error="not valid JSON")
@@ -159,11 +155,7 @@ def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str
             "created" if result.created else "updated" if result.changed else "unchanged"
         )
         results.append(BulkLineOut(line=number, external_id=item.external_id, result=outcome))
-        if result.needs_summary:
-            wake.append(result.article)
-    session.commit()
-    for article in wake:
-        dispatcher.summarize(article.id, article.content_hash)
+    batch.commit()
     errors = sum(1 for r in results if r.result == "error")
     return BulkOut(accepted=len(results) - errors, errors=errors, lines=results)
 
