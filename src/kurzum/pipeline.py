@@ -65,7 +65,7 @@ def split_paragraphs(body: str) -> tuple[str, ...]:
 
 def text_from_html(html: str, *, language: Language | None) -> ArticleText:
     """Convert an HTML body through the ingestion layer (boilerplate and notices removed)."""
-    from kurzum.ingest import load_article
+    from kurzum.ingest import load_article  # lazily: trafilatura loads only for HTML input
 
     article = load_article(html, media_type="text/html", language=language)
     if not article.paragraphs:
@@ -133,11 +133,11 @@ def make_summary(article: Article, settings: Settings | None = None) -> Summary:
     """Summarize with the configured backend (``summary_backend``; extractive by default).
 
     The LLM backends never raise for model failures: they fall back to the extractive summary
-    with an "llm fallback: …" note (``kurzum.backends.needs_review``).
+    with ``Summary.fell_back`` set and an "llm fallback: …" note saying why.
     """
     if settings is None or settings.summary_backend == "extractive":
         return summarize(article, SummaryOptions())
-    from kurzum.backends import shared_backend
+    from kurzum.backends import shared_backend  # lazily: the LLM client and httpx
 
     return shared_backend(settings).summarize(article, SummaryOptions())
 

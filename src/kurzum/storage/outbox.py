@@ -10,16 +10,12 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kurzum.labels import label
-from kurzum.storage.tables import Publication, WebhookDelivery, utcnow
-
-if TYPE_CHECKING:
-    from kurzum.storage.tables import SummaryVersion
+from kurzum.storage.tables import Publication, SummaryVersion, WebhookDelivery, utcnow
 
 SIGNATURE_HEADER = "X-Kurzum-Signature"
 TIMESTAMP_HEADER = "X-Kurzum-Timestamp"

@@ -9,6 +9,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from kurzum.labels import label
 from kurzum.storage.tables import SummaryVersion
 from kurzum.usecases.inputs import (
     ArticleIn,
@@ -113,8 +114,6 @@ class SummaryOut(BaseModel):
     @classmethod
     def of(cls, version: SummaryVersion) -> SummaryOut:
         """Build from a stored version."""
-        from kurzum.labels import label
-
         return cls(
             id=version.id,
             version=version.version,
