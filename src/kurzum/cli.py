@@ -322,10 +322,10 @@ def evaluate(
     llm_model: LLMModel = None,
 ) -> None:
     """Score summaries against reference bullets, side by side with lead-3."""
-    from kurzum.evaluation.datasets import read_datasets
-    from kurzum.evaluation.report import aggregate, rows_as_json
+    with user_errors():  # ROUGE is the `eval` extra: a missing one is a one-line error
+        from kurzum.evaluation.datasets import read_datasets
+        from kurzum.evaluation.report import aggregate, rows_as_json
 
-    with user_errors():
         options = _options(bullets, max_chars, None)
         summarizer = open_summarizer(backend, llm_url, llm_model)
         items = read_datasets(files)

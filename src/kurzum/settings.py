@@ -66,7 +66,22 @@ class Settings(BaseSettings):
         "(KURZUM_BROKER_URL) and reconcile periodically; off: no background work here.",
     )
     reconcile_seconds: float = Field(
-        default=30.0, gt=0, description="How often the worker looks for missing or stale summaries."
+        default=5.0, gt=0, description="How often the worker looks for missing or stale summaries."
+    )
+    heartbeat_seconds: float = Field(
+        default=2.0, gt=0, description="How often a Celery worker process records it is alive."
+    )
+    worker_dead_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A worker process silent this long is taken for dead; its articles are sent "
+        "again.",
+    )
+    stranded_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="An article sent but taken by no worker this long, while the broker's queues "
+        "are empty, is taken for lost and sent again.",
     )
     max_attempts: int = Field(
         default=5, ge=1, description="Summarization attempts before giving up."
@@ -102,6 +117,18 @@ class Settings(BaseSettings):
         default=300.0,
         gt=0,
         description="Seconds a Celery task may run before its process is replaced.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines of `serve` and `worker`: text or json (one object per line).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Level of the kurzum.* loggers."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token /metrics requires; without one, /metrics answers only "
+        "loopback clients.",
     )
     import_batch_size: int = Field(
         default=500, ge=1, le=10_000, description="Articles per transaction in `kurzum import`."

@@ -67,7 +67,7 @@ def test_postgres_restart_mid_run(
         try:
             deadline = time.monotonic() + 4
             while time.monotonic() < deadline:
-                for path in (SUMMARY, "/healthz"):
+                for path in (SUMMARY, "/readyz"):  # /healthz is liveness only
                     seen[_status(client, path)] += 1
                 time.sleep(0.1)
             down = client.get(SUMMARY)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from kurzum.errors import ConfigError
-from kurzum.storage.db import alembic_config, make_engine, upgrade
+from kurzum.storage.db import alembic_config, current_revision, head_revision, make_engine, upgrade
 from kurzum.storage.tables import Base, User
 
 
@@ -24,6 +24,7 @@ def test_migrations_match_the_tables_and_are_idempotent(engine: Engine) -> None:
         assert compare_metadata(context, Base.metadata) == []
         head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+    assert current_revision(engine) == head_revision() == "0003"
 
 
 def test_fell_back_migration_backfills_from_the_old_note_prefix(tmp_path: Any) -> None:

@@ -249,3 +249,28 @@ def test_interrupted_import_resumes_without_duplicates(data_dir: Path, sig: int)
     result = kurzum(data_dir, "import", str(archive), "--publication", "blick", "--wait")
     assert result.returncode == 0, result.stderr
     assert counts(data_dir) == (total, total, total, 0)
+
+
+def test_retry_command_sends_failed_articles_again(data_dir: Path) -> None:
+    archive = write_jsonl(data_dir / "r.jsonl", records(3, "ret"))
+    assert kurzum(data_dir, "import", str(archive), "--publication", "blick").returncode == 0
+    engine = make_engine(f"sqlite:///{data_dir / 'kurzum.sqlite3'}")
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        for article in session.scalars(select(Article)):
+            article.status, article.error, article.attempts = "failed", "LLM down", 5
+            session.add(article)
+    with session_scope(factory) as session:
+        one = session.scalars(select(Article.id).order_by(Article.id)).first()
+    done = kurzum(data_dir, "retry", str(one))
+    assert done.returncode == 0, done.stderr
+    assert "retried 1 failed articles" in done.stderr
+    every = kurzum(data_dir, "retry", "--publication", "blick")
+    assert "retried 2 failed articles" in every.stderr, every.stderr
+    assert "no failed articles" in kurzum(data_dir, "retry", "--publication", "blick").stderr
+    bad = kurzum(data_dir, "retry", "--publication", "nope")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+    assert kurzum(data_dir, "retry").returncode == 2
+    with factory() as session:
+        assert set(session.scalars(select(Article.status))) == {"ready"}
+    engine.dispose()

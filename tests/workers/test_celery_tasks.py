@@ -300,3 +300,29 @@ def test_the_service_sends_new_articles_to_the_celery_workers(
         except AssertionError:
             pytest.fail(stack.logs())
         assert client.app.state.dispatcher.__class__.__name__ == "CeleryDispatcher"
+
+
+def test_sigterm_stops_a_worker_quickly_and_it_leaves_no_lease(
+    stack_factory: Callable[..., Stack],
+) -> None:
+    from kurzum.storage.tables import WorkerHeartbeat
+
+    stack = stack_factory()
+    ((article_id, digest),) = stack.store(1, "stop")
+    stack.start_worker("--no-reconcile")
+    CeleryDispatcher(make_celery(stack.settings)).summarize(article_id, digest)
+    try:
+        _wait(lambda: len(stack.summaries()) == 1, 60, "the summary")
+    except AssertionError:
+        pytest.fail(stack.logs())
+    with stack.factory() as session:
+        assert len(list(session.scalars(select(WorkerHeartbeat)))) == 1
+        article = session.get(Article, article_id)
+        assert article is not None and article.leased_by is None
+    proc = stack.procs[-1]
+    started = time.monotonic()
+    proc.terminate()
+    assert proc.wait(30) == 0
+    assert time.monotonic() - started < 10, "SIGTERM took 10 s or more"
+    with stack.factory() as session:  # a clean stop removes its heartbeat row
+        assert list(session.scalars(select(WorkerHeartbeat))) == []

@@ -5,6 +5,7 @@ Runs the real worker task against the scripted OpenAI-compatible server on loopb
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,9 +77,16 @@ def test_a_good_model_answer_is_published_with_method_model_and_label(
 
 
 def test_a_rejected_model_answer_falls_back_and_is_held_for_an_editor(
-    server: FakeOpenAI, build: Any, db: Session, session_factory: SessionFactory, settings: Settings
+    server: FakeOpenAI,
+    build: Any,
+    db: Session,
+    session_factory: SessionFactory,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="kurzum")
     version = summarize_with("invented-number", server, build, db, session_factory, settings)
+    assert any("extractive fallback" in r.getMessage() for r in caplog.records)  # logged
     assert version.method == "extractive"
     assert version.state == "draft"  # publish-then-review would have published it otherwise
     assert version.fell_back  # the state is a column; the note keeps the reason for editors

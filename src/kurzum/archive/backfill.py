@@ -22,7 +22,7 @@ from sqlalchemy import select
 from kurzum.archive.importer import publication_id
 from kurzum.archive.sinks import Sink
 from kurzum.errors import InputError
-from kurzum.storage import bulk, summaries
+from kurzum.storage import bulk, jobs, summaries
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import Article
@@ -66,7 +66,7 @@ def _regenerate(
             summaries.regenerate(session, article, BACKFILL_ACTOR)
             items.append((article.id, article.content_hash))
         if lease_seconds is not None:
-            bulk.lease(session, (i for i, _ in items), lease_seconds)
+            jobs.lease(session, [i for i, _ in items], lease_seconds)
         return items
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from kurzum.archive.records import BadLine, Record, archive_files, parse_line, read_lines
 from kurzum.archive.sinks import Sink
 from kurzum.storage import articles as repo
-from kurzum.storage import bulk
+from kurzum.storage import bulk, jobs
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import Article, Publication, utcnow
@@ -115,7 +115,6 @@ def store_batch(
             wake.append((article_id, fresh[external_id].digest))
         # Lost a race with a concurrent writer: upsert those one by one, after the rest.
         later.extend(r for r in fresh.values() if r.external_id not in inserted)
-        inserted_count = len(wake)  # leased by the insert itself
         for record in later:
             article = existing.get(record.external_id)
             if article is not None:
@@ -141,8 +140,8 @@ def store_batch(
             # Pending but unchanged: stored by an interrupted run before its work was sent.
             if result.needs_summary or result.article.status == "pending":
                 wake.append((result.article.id, result.article.content_hash))
-        if lease_seconds is not None:
-            bulk.lease(session, (i for i, _ in wake[inserted_count:]), lease_seconds)
+        if lease_seconds is not None:  # the inserted ones too: lease_at marks them as sent
+            jobs.lease(session, [i for i, _ in wake], lease_seconds, now=now)
     return wake
 
 

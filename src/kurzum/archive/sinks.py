@@ -7,20 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory
 from kurzum.workers.batch import summarize_articles
-from kurzum.workers.celery_app import (
-    BACKFILL_QUEUE,
-    BATCH_SIZE,
-    IMPORT_BATCH_SIZE,
-    LIVE_QUEUE,
-    make_celery,
-)
-from kurzum.workers.celery_tasks import CeleryDispatcher, reconcile_leased
 from kurzum.workers.inprocess import InProcessWorker
+from kurzum.workers.queues import BACKFILL_QUEUE, BATCH_SIZE, IMPORT_BATCH_SIZE, LIVE_QUEUE
+
+if TYPE_CHECKING:  # Celery is an extra: imported only by a Celery sink
+    from kurzum.workers.celery_tasks import CeleryDispatcher
 
 
 class Sink(Protocol):
@@ -61,6 +57,8 @@ class CelerySink:
         return BATCH_SIZE * self.dispatcher.queue_length(BACKFILL_QUEUE if backfill else LIVE_QUEUE)
 
     def reconcile(self) -> None:
+        from kurzum.workers.celery_tasks import reconcile_leased
+
         reconcile_leased(self.session_factory, self.dispatcher, self.settings)
 
 
@@ -95,5 +93,8 @@ class InProcessSink:
 def make_sink(settings: Settings, session_factory: SessionFactory, *, celery: bool) -> Sink:
     """A Celery sink (``celery=True``) or the in-process one of the embedded default."""
     if celery:
+        from kurzum.workers.celery_app import make_celery
+        from kurzum.workers.celery_tasks import CeleryDispatcher
+
         return CelerySink(CeleryDispatcher(make_celery(settings)), session_factory, settings)
     return InProcessSink(InProcessWorker(session_factory, settings), session_factory, settings)

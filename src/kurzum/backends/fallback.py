@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from kurzum.models import Summary, Usage
@@ -11,8 +12,12 @@ from kurzum.models import Summary, Usage
 FALLBACK_NOTE = "llm fallback: "
 
 
+log = logging.getLogger(__name__)
+
+
 def fall_back(extractive: Summary, reason: str, usage: Usage | None) -> Summary:
     """The extractive summary, noting why the model's answer was not used and what it cost."""
+    log.info("LLM answer not used, extractive fallback: %s", reason)
     spent = usage if usage and (usage.prompt_tokens or usage.completion_tokens) else None
     return replace(
         extractive,

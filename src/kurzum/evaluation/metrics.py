@@ -18,10 +18,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
-from rouge_score import rouge_scorer
 
 from kurzum.core.segment import split_article
+from kurzum.errors import ConfigError
 from kurzum.models import Article, Language
+
+try:
+    from rouge_score import rouge_scorer
+except ImportError as exc:  # `kurzum eval` is the `eval` extra
+    raise ConfigError("ROUGE is not installed: pip install 'kurzum[eval]'") from exc
 
 __all__ = ["RougeScores", "lead_n", "rouge", "tokenize"]
 

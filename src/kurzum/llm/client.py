@@ -21,6 +21,7 @@ from typing import Any, TypedDict
 
 import httpx
 
+from kurzum.backoff import backoff_seconds
 from kurzum.llm.breaker import CircuitBreaker
 from kurzum.llm.config import LLMConfig
 from kurzum.llm.errors import LLMTimeoutError, LLMTransportError
@@ -144,7 +145,7 @@ class ChatClient:
                     ) from None
                 delay = retry.delay
                 if delay is None:
-                    delay = min(cfg.max_backoff, cfg.backoff * 2**attempt)
+                    delay = backoff_seconds(attempt + 1, cfg.backoff, cfg.max_backoff)
                 elif delay > cfg.max_backoff:
                     raise LLMTransportError(
                         f"{retry.reason}; server asked to wait {delay:g} s, more than "

@@ -1,15 +1,11 @@
-"""Queries for work at archive scale: import skip-checks, leases on due work, backfill selection.
-
-A *lease* pushes an article's ``next_attempt_at`` forward when its task is handed to the broker,
-so the periodic reconciler does not enqueue the same article again while the task is queued or
-running; if the message is lost, the lease expires and the reconciler enqueues it again.
-"""
+"""Queries for work at archive scale: import skip-checks, progress, backfill selection and
+batch summary writes (leases on due work live in :mod:`kurzum.storage.jobs`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -19,38 +15,6 @@ from kurzum.storage import audit, outbox
 from kurzum.storage.codec import bullets_to_json, report_to_json
 from kurzum.storage.rules import FALLBACK_HOLD_REASON, holds
 from kurzum.storage.tables import Article, Publication, SummaryVersion, utcnow
-
-
-def lease(session: Session, article_ids: Iterable[int], seconds: float) -> None:
-    """Mark pending articles as handed to a worker for ``seconds`` (see the module docstring)."""
-    ids = list(article_ids)
-    if not ids:
-        return
-    session.execute(
-        update(Article)
-        .where(Article.id.in_(ids), Article.status.in_(("pending", "failed")))
-        .values(next_attempt_at=utcnow() + timedelta(seconds=seconds))
-        .execution_options(synchronize_session=False)
-    )
-
-
-def lease_due(session: Session, seconds: float, limit: int = 500) -> list[tuple[int, str]]:
-    """(id, content hash) of due articles, leased in the same transaction (skip-locked on PG)."""
-    now = utcnow()
-    stmt = (
-        select(Article.id, Article.content_hash)
-        .where(
-            Article.status.in_(("pending", "failed")),
-            Article.deleted_at.is_(None),
-            Article.next_attempt_at <= now,
-        )
-        .order_by(Article.next_attempt_at, Article.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    due = [(int(i), str(h)) for i, h in session.execute(stmt)]
-    lease(session, (i for i, _ in due), seconds)
-    return due
 
 
 @dataclass(frozen=True, slots=True)

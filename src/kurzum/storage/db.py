@@ -98,3 +98,23 @@ def engine_of(factory: SessionFactory) -> Engine:
     if not isinstance(bind, Engine):
         raise ConfigError("the session factory is not bound to an engine")
     return bind
+
+
+def head_revision() -> str:
+    """The newest migration shipped in the package."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:
+        raise ConfigError("no migrations shipped")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None: not migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

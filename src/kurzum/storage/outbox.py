@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,8 +74,3 @@ def due(session: Session, now: datetime | None = None, limit: int = 100) -> list
         .limit(limit)
     )
     return list(session.scalars(stmt))
-
-
-def backoff(attempts: int, base_seconds: float) -> timedelta:
-    """Exponential backoff: base, 2*base, 4*base, … capped at one hour."""
-    return timedelta(seconds=min(3600.0, base_seconds * (2 ** max(0, attempts - 1))))

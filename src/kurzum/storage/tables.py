@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     DateTime,
     Dialect,
     ForeignKey,
@@ -23,8 +24,10 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    cast,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 SummaryState = Literal["draft", "published", "rejected", "retracted", "superseded"]
@@ -160,16 +163,33 @@ class Article(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
+    # Who holds the job: the worker process running it (None: sent to the broker, not taken
+    # yet) since ``leased_at``; see kurzum.storage.jobs.
+    leased_by: Mapped[str | None] = mapped_column(String(100))
+    leased_at: Mapped[datetime | None]
+    failed_config: Mapped[str | None] = mapped_column(String(64))  # worker config of the failure
+    failed_at: Mapped[datetime | None]  # last failed attempt (the editors' failures list)
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     publication: Mapped[Publication] = relationship()
 
-    @property
+    @hybrid_property
     def job_key(self) -> str:
-        """Idempotency key of the machine summary this article version needs."""
-        return f"{self.content_hash}:{self.generation}"
+        """Idempotency key of the machine summary this article version needs (also usable in
+        queries: ``Article.job_key`` is the same key as an SQL expression)."""
+        return make_job_key(self.content_hash, self.generation)
+
+    @job_key.inplace.expression
+    @classmethod
+    def _job_key_sql(cls) -> ColumnElement[str]:
+        return cls.content_hash + ":" + cast(cls.generation, String)
+
+
+def make_job_key(content_hash: str, generation: int) -> str:
+    """The job key of an article version: its content hash and regeneration counter."""
+    return f"{content_hash}:{generation}"
 
 
 class SummaryVersion(Base):
@@ -318,3 +338,17 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkerHeartbeat(Base):
+    """A live worker process: it rewrites ``beat_at`` every few seconds; articles leased by a
+    process whose beat stopped are sent again by the reconciler."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    config: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 
@@ -10,6 +11,9 @@ class Dispatcher(Protocol):
 
     def summarize(self, article_id: int, content_hash: str) -> None:
         """Summarize this article version soon."""
+
+    def summarize_many(self, items: Iterable[tuple[int, str]]) -> int:
+        """Summarize these (article id, content hash) versions soon; returns how many were sent."""
 
     def webhook(self, delivery_id: int) -> None:
         """Send this webhook delivery soon."""

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurzum import __version__
@@ -15,7 +14,7 @@ from kurzum.backends import close_shared_backends
 from kurzum.settings import Settings, get_settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.usecases.dispatch import Dispatcher
-from kurzum.web import errors, pages
+from kurzum.web import errors, ops, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader
 from kurzum.workers.inprocess import InProcessWorker
 
@@ -154,12 +153,15 @@ def create_app(
     for module in (publisher, reader, accounts, editor, admin):
         app.include_router(module.router)
     pages.install(app)  # reader and editor HTML pages + /static (issue 5)
-
-    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
-    def healthz() -> dict[str, str]:
-        """``{"status": "ok"}`` when the database answers."""
-        with session_factory() as session:
-            session.execute(text("SELECT 1"))
-        return {"status": "ok"}
-
+    ops.install(app, settings, session_factory)  # request ids, /healthz, /readyz, /metrics
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app of each ``serve --workers`` process: logging configured, then :func:`create_app`
+    from the environment (the processes are spawned, they do not inherit the parent's setup)."""
+    from kurzum.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kurzum.errors import InputError, KurzumError
+from kurzum.logs import configure_logging
 from kurzum.settings import Settings, get_settings
 from kurzum.storage import accounts
 from kurzum.storage import articles as repo
@@ -79,6 +80,10 @@ def _date(value: str | None) -> datetime | None:
 # -- serve ----------------------------------------------------------------------------------
 
 
+# SIGTERM: open connections get this long to finish before the server closes them.
+GRACEFUL_SECONDS = 5
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (KURZUM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (KURZUM_PORT).")] = None,
@@ -106,6 +111,7 @@ def serve(
     if demo and "KURZUM_COOKIE_SECURE" not in os.environ:
         overrides["cookie_secure"] = False  # the demo runs on plain http://127.0.0.1
     settings = get_settings(**overrides)
+    configure_logging(settings.log_format, settings.log_level)
     if access_log is None:
         access_log = settings.environment == "development"
     engine = make_engine(settings.sqlalchemy_url)
@@ -123,18 +129,26 @@ def serve(
                 str(value).lower() if isinstance(value, bool) else str(value)
             )
         uvicorn.run(
-            "kurzum.web.app:create_app",
+            "kurzum.web.app:create_served_app",
             factory=True,
             host=settings.host,
             port=settings.port,
             workers=workers,
             log_level="info",
+            log_config=None,  # keep configure_logging's format (each process inherits it)
             access_log=access_log,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
         )
         return
     app = create_app(settings, session_factory=factory)
     uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="info", access_log=access_log
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=None,
+        access_log=access_log,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
 
 

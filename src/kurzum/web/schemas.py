@@ -358,6 +358,22 @@ class FailedArticleOut(BaseModel):
     status: str
     attempts: int
     error: str | None
+    failed_at: datetime | None = None
+
+
+class RetryIn(BaseModel):
+    """Which failed articles to send again: all of one publication."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    publication: str = Field(min_length=1, max_length=64)
+
+
+class RetryOut(BaseModel):
+    """How many failed articles were sent again."""
+
+    retried: int
+    article_ids: list[int]
 
 
 # -- admin ----------------------------------------------------------------------------------

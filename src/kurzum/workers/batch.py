@@ -25,8 +25,8 @@ from kurzum.pipeline import check_summary, make_summary, stored_to_core
 from kurzum.settings import Settings
 from kurzum.storage import bulk, jobs
 from kurzum.storage.db import SessionFactory, session_scope
-from kurzum.storage.tables import Article, SummaryVersion
-from kurzum.workers.tasks import SummarizeResult, summarize_article
+from kurzum.storage.tables import Article, SummaryVersion, make_job_key
+from kurzum.workers.tasks import Holder, SummarizeResult, record_failure, summarize_article
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def _read(
     session_factory: SessionFactory,
     items: Sequence[tuple[int, str]],
     results: dict[int, SummarizeResult],
+    holder: Holder | None,
 ) -> list[_Job]:
     """The jobs still to do; gone, outdated and done articles get their result at once."""
     wanted = dict(items)
@@ -89,7 +90,7 @@ def _read(
         # Plain rows, not ORM objects: only read, and loading objects cost more than the query.
         stmt = select(*_READ_COLUMNS).where(Article.id.in_(list(wanted)))
         found = {int(row.id): row for row in session.execute(stmt)}
-        keys = {i: f"{row.content_hash}:{row.generation}" for i, row in found.items()}
+        keys = {i: make_job_key(row.content_hash, row.generation) for i, row in found.items()}
         done = _existing_keys(session, list(keys.items()))
         todo: list[_Job] = []
         finished: list[int] = []
@@ -106,6 +107,8 @@ def _read(
             else:
                 todo.append(_Job(article_id, keys[article_id], stored_to_core(row)))
         jobs.jobs_done(session, finished)
+        if holder is not None:
+            jobs.claim(session, [j.article_id for j in todo], holder.worker, holder.claim_seconds)
         return todo
 
 
@@ -115,6 +118,7 @@ def _write(
     failed: dict[int, tuple[_Job, str]],
     settings: Settings,
     results: dict[int, SummarizeResult],
+    holder: Holder | None,
 ) -> None:
     ids = sorted({*made, *failed})
     with session_scope(session_factory) as session:
@@ -149,27 +153,23 @@ def _write(
         jobs.jobs_done(session, finished)
         for article_id, (job, reason) in failed.items():
             article = articles.get(article_id)
+            delay: float | None = None
             if article is not None and article.job_key == job.job_key:
-                jobs.job_failed(
-                    session,
-                    article,
-                    reason,
-                    max_attempts=settings.max_attempts,
-                    base_seconds=settings.retry_base_seconds,
-                )
-            results[article_id] = SummarizeResult("failed")
+                delay = record_failure(session, article, reason, settings, holder)
+            results[article_id] = SummarizeResult("failed", retry_in=delay)
 
 
 def summarize_articles(
     session_factory: SessionFactory,
     items: Sequence[tuple[int, str]],
     settings: Settings | None = None,
+    holder: Holder | None = None,
 ) -> dict[int, SummarizeResult]:
     """Summarize these (article id, content hash) versions; safe to repeat or run concurrently
     with itself and with :func:`summarize_article`. Returns each article's result."""
     settings = settings or Settings()
     results: dict[int, SummarizeResult] = {}
-    todo = _read(session_factory, items, results)
+    todo = _read(session_factory, items, results, holder)
     made: dict[int, tuple[_Job, Summary, FaithfulnessReport]] = {}
     failed: dict[int, tuple[_Job, str]] = {}
     for job in todo:  # no transaction is held while summarizing
@@ -182,11 +182,11 @@ def summarize_articles(
     if not made and not failed:
         return results
     try:
-        _write(session_factory, made, failed, settings, results)
+        _write(session_factory, made, failed, settings, results, holder)
     except IntegrityError:  # a single-article run stored one of these first: go one by one
         for job in todo:
             digest = dict(items)[job.article_id]
             results[job.article_id] = summarize_article(
-                session_factory, job.article_id, digest, settings
+                session_factory, job.article_id, digest, settings, holder
             )
     return results

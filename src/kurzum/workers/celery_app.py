@@ -21,20 +21,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery
-from kombu.entity import Queue
-
+from kurzum.errors import ConfigError
 from kurzum.settings import Settings
+from kurzum.workers import CELERY_MISSING
+from kurzum.workers.queues import (
+    BACKFILL_QUEUE,
+    BATCH_SIZE,
+    IMPORT_BATCH_SIZE,
+    LIVE_QUEUE,
+    QUEUES,
+    SUMMARIZE_BATCH_TASK,
+    SUMMARIZE_TASK,
+)
 
-LIVE_QUEUE = "kurzum.live"
-BACKFILL_QUEUE = "kurzum.backfill"
-QUEUES = (LIVE_QUEUE, BACKFILL_QUEUE)
-SUMMARIZE_TASK = "kurzum.summarize"
-SUMMARIZE_BATCH_TASK = "kurzum.summarize_batch"
-BATCH_SIZE = 25  # articles per batch message: one read and one write transaction each
-# `kurzum import`: larger messages, fewer transactions and broker round trips per article; two
-# workers still share a 500-article import batch five messages at a time.
-IMPORT_BATCH_SIZE = 100
+try:
+    from celery import Celery, signals
+    from kombu.entity import Queue
+except ImportError as exc:  # a plain install: the embedded default needs no broker
+    raise ConfigError(CELERY_MISSING) from exc
+
+__all__ = [
+    "BACKFILL_QUEUE",
+    "BATCH_SIZE",
+    "IMPORT_BATCH_SIZE",
+    "LIVE_QUEUE",
+    "QUEUES",
+    "SUMMARIZE_BATCH_TASK",
+    "SUMMARIZE_TASK",
+    "WEBHOOK_TASK",
+    "celery_config",
+    "is_redis",
+    "make_celery",
+    "signals",
+    "transport_options",
+    "worker_argv",
+]
 WEBHOOK_TASK = "kurzum.webhook"
 
 
@@ -84,6 +105,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "worker_max_tasks_per_child": 10_000,  # bounds memory growth of long-lived processes
         "worker_hijack_root_logger": False,
+        # No remote-control mailbox: kurzum never uses `celery inspect/control`, and the
+        # mailbox's auto-delete queue made a broker restart flaky: on reconnect Celery closes
+        # the old mailbox channel, kombu's Redis channel deletes the queue through the closed
+        # connection (transport.client is None) and raises AttributeError "'NoneType' object
+        # has no attribute 'hostname'" out of the consumer restart (kombu issue #582).
+        "worker_enable_remote_control": False,
         "worker_send_task_events": False,
         "task_time_limit": settings.task_time_limit,
         "task_soft_time_limit": max(1.0, settings.task_time_limit - 10),

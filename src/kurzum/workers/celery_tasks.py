@@ -14,25 +14,36 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from celery import Celery
-from kombu.exceptions import ChannelError
-from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 
+from kurzum.errors import ConfigError
+from kurzum.workers import CELERY_MISSING
+
+try:
+    from celery import Celery
+    from kombu.exceptions import ChannelError
+    from kombu.exceptions import OperationalError as BrokerError
+except ImportError as exc:  # a plain install: the embedded default needs no broker
+    raise ConfigError(CELERY_MISSING) from exc
+
+from kurzum.backoff import backoff_seconds
 from kurzum.settings import Settings
-from kurzum.storage import bulk, jobs, outbox
-from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, session_scope
+from kurzum.storage import jobs
+from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.workers import tasks
 from kurzum.workers.batch import summarize_articles
 from kurzum.workers.celery_app import (
     BACKFILL_QUEUE,
     BATCH_SIZE,
     LIVE_QUEUE,
+    QUEUES,
     SUMMARIZE_BATCH_TASK,
     SUMMARIZE_TASK,
     WEBHOOK_TASK,
 )
+from kurzum.workers.heartbeat import Heartbeat
+from kurzum.workers.reconcile import ReconcileResult, reconcile
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +60,14 @@ RETRY_BACKOFF_MAX = 60  # seconds; kept well below the broker's visibility timeo
 
 
 class WorkerContext:
-    """Settings plus one database engine per process (prefork children must not share one)."""
+    """Settings plus, per process (prefork children must not share them), one database engine
+    and one heartbeat: the holder that claims the articles this process runs."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._pid: int | None = None
         self._factory: SessionFactory | None = None
+        self._heartbeat: Heartbeat | None = None
         self._lock = threading.Lock()
 
     def session_factory(self) -> SessionFactory:
@@ -62,8 +75,34 @@ class WorkerContext:
         with self._lock:
             if self._factory is None or self._pid != os.getpid():
                 self._factory = make_session_factory(worker_engine(self.settings))
+                self._heartbeat = None
                 self._pid = os.getpid()
             return self._factory
+
+    def holder(self) -> tasks.Holder:
+        """This process as the holder of the articles it runs (starts its heartbeat)."""
+        factory = self.session_factory()
+        with self._lock:
+            if self._heartbeat is None:
+                self._heartbeat = Heartbeat(
+                    factory,
+                    self.settings.heartbeat_seconds,
+                    tasks.config_fingerprint(self.settings),
+                )
+                self._heartbeat.start()
+            worker = self._heartbeat.worker
+        return tasks.Holder(
+            worker,
+            self.settings.task_time_limit + 10,
+            max_retry_delay=retry_cap(self.settings),
+        )
+
+    def stop(self) -> None:
+        """Stop this process's heartbeat (a clean shutdown)."""
+        with self._lock:
+            if self._heartbeat is not None and self._pid == os.getpid():
+                self._heartbeat.stop()
+            self._heartbeat = None
 
 
 def _no_commit_flush(dbapi_connection: Any, connection_record: Any) -> None:
@@ -83,11 +122,16 @@ def worker_engine(settings: Settings) -> Engine:
     return engine
 
 
-def _retry_countdown(settings: Settings, retries: int) -> float:
-    """Exponential backoff for a retry, capped below the visibility timeout: a task waiting for
-    its retry longer than that would be handed to a second worker meanwhile (Redis)."""
-    cap = max(1.0, min(float(RETRY_BACKOFF_MAX), settings.broker_visibility_timeout / 2))
-    return float(min(cap, max(1.0, settings.retry_base_seconds) * 2**retries))
+def retry_cap(settings: Settings) -> float:
+    """Longest countdown a task may retry itself with: a task waiting for its retry longer than
+    the visibility timeout would be handed to a second worker meanwhile (Redis). Longer waits
+    are left to the reconciler (the article's ``next_attempt_at``)."""
+    return max(1.0, min(float(RETRY_BACKOFF_MAX), settings.broker_visibility_timeout / 2))
+
+
+def _transient_countdown(settings: Settings, retries: int) -> float:
+    """Backoff of a retry after an infrastructure error (database or broker down)."""
+    return max(1.0, backoff_seconds(retries + 1, settings.retry_base_seconds, retry_cap(settings)))
 
 
 def register(app: Celery, settings: Settings) -> WorkerContext:
@@ -96,37 +140,53 @@ def register(app: Celery, settings: Settings) -> WorkerContext:
     dispatcher = CeleryDispatcher(app)
 
     def summarize(self: Any, article_id: int, content_hash: str) -> str:
-        """Summarize one article version; a failure is stored and retried with backoff."""
-        result = tasks.summarize_article(
-            context.session_factory(), article_id, content_hash, settings
-        )
+        """Summarize one article version; a failure is stored and retried when the article's
+        attempt budget (``max_attempts``, counted in the database) allows."""
+        try:
+            holder = context.holder()
+            result = tasks.summarize_article(
+                context.session_factory(), article_id, content_hash, settings, holder
+            )
+        except TRANSIENT as exc:
+            raise self.retry(
+                exc=exc, countdown=_transient_countdown(settings, self.request.retries)
+            ) from exc
         for delivery_id in result.deliveries:
             dispatcher.webhook(delivery_id)
-        if result.outcome == "failed" and self.request.retries + 1 < settings.max_attempts:
-            raise self.retry(countdown=_retry_countdown(settings, self.request.retries))
+        if result.retry_in is not None and holder.retries_itself(result.retry_in):
+            raise self.retry(countdown=result.retry_in)
         return result.outcome
 
     def summarize_batch(self: Any, items: list[list[Any]]) -> dict[str, int]:
-        """Summarize an archive batch; failed articles continue on the single task's retries."""
+        """Summarize an archive batch; failed articles continue as single tasks."""
         pairs = [(int(i), str(h)) for i, h in items]
-        results = summarize_articles(context.session_factory(), pairs, settings)
+        try:
+            holder = context.holder()
+            results = summarize_articles(context.session_factory(), pairs, settings, holder)
+        except TRANSIENT as exc:
+            raise self.retry(
+                exc=exc, countdown=_transient_countdown(settings, self.request.retries)
+            ) from exc
         digests = dict(pairs)
         outcomes: dict[str, int] = {}
         for article_id, result in results.items():
             outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
             for delivery_id in result.deliveries:
                 dispatcher.webhook(delivery_id)
-            if result.outcome == "failed" and settings.max_attempts > 1:
-                dispatcher.summarize_later(
-                    article_id, digests[article_id], _retry_countdown(settings, 0)
-                )
+            if result.retry_in is not None and holder.retries_itself(result.retry_in):
+                dispatcher.summarize_later(article_id, digests[article_id], result.retry_in)
         return outcomes
 
     def webhook(self: Any, delivery_id: int) -> bool:
         """Deliver one webhook; the outbox row keeps attempts, backoff and the last error."""
-        delivered = tasks.deliver_webhook(context.session_factory(), delivery_id, settings)
+        try:
+            delivered = tasks.deliver_webhook(context.session_factory(), delivery_id, settings)
+        except TRANSIENT as exc:
+            raise self.retry(
+                exc=exc, countdown=_transient_countdown(settings, self.request.retries)
+            ) from exc
         if not delivered and self.request.retries + 1 < settings.webhook_max_attempts:
-            raise self.retry(countdown=_retry_countdown(settings, self.request.retries))
+            raise self.retry(countdown=_transient_countdown(settings, self.request.retries))
         return delivered
 
     common: dict[str, Any] = {
@@ -134,18 +194,17 @@ def register(app: Celery, settings: Settings) -> WorkerContext:
         # makes, and a second make_celery() would then register two callables under one name.
         "shared": False,
         "bind": True,
-        "autoretry_for": TRANSIENT,
-        "retry_backoff": 2,
-        "retry_backoff_max": int(_retry_countdown(settings, 64)),
-        "retry_jitter": True,
         "acks_late": True,
         "reject_on_worker_lost": True,
     }
-    app.task(name=SUMMARIZE_TASK, max_retries=max(settings.max_attempts, 8), **common)(summarize)
-    app.task(name=SUMMARIZE_BATCH_TASK, max_retries=8, **common)(summarize_batch)
+    # Retries of an article are counted in the database (max_attempts); Celery's own count
+    # only bounds retries after infrastructure errors.
+    app.task(name=SUMMARIZE_TASK, max_retries=None, **common)(summarize)
+    app.task(name=SUMMARIZE_BATCH_TASK, max_retries=None, **common)(summarize_batch)
     app.task(name=WEBHOOK_TASK, max_retries=max(settings.webhook_max_attempts, 8), **common)(
         webhook
     )
+    app.conf.kurzum_context = context
     return context
 
 
@@ -219,28 +278,26 @@ class CeleryDispatcher:
 
     def queue_length(self, queue: str) -> int:
         """Messages waiting in ``queue`` (0 when it does not exist yet or the broker is down)."""
+        return self.waiting((queue,)) or 0
+
+    def waiting(self, queues: Iterable[str] = QUEUES) -> int | None:
+        """Messages waiting in ``queues`` (a missing queue counts 0); None when the broker
+        cannot be asked."""
+        total = 0
         with self.app.connection_for_read() as conn:
-            errors = (
-                ChannelError,
-                BrokerError,
-                OSError,
-                *conn.connection_errors,
-                *conn.channel_errors,
-            )
+            down = (BrokerError, OSError, *conn.connection_errors)
+            missing = (ChannelError, *conn.channel_errors)
             try:
-                with conn.channel() as channel:
-                    return int(channel.queue_declare(queue=queue, passive=True).message_count)
-            except errors:
-                return 0
-
-
-@dataclass(frozen=True, slots=True)
-class ReconcileCount:
-    """What one leased reconcile pass sent."""
-
-    articles: int
-    webhooks: int
-    repaired: int
+                for queue in queues:
+                    try:
+                        with conn.channel() as channel:
+                            info = channel.queue_declare(queue=queue, passive=True)
+                            total += int(info.message_count)
+                    except missing:
+                        continue
+            except down:
+                return None
+        return total
 
 
 def reconcile_leased(
@@ -249,18 +306,23 @@ def reconcile_leased(
     settings: Settings,
     *,
     limit: int = 2000,
-) -> ReconcileCount:
-    """Send every due summarization and webhook, leasing the articles for the visibility
-    timeout so that the next pass does not send them again while they wait in the broker."""
-    with session_scope(session_factory) as session:
-        repaired = jobs.repair_ready_without_summary(session)
-    with session_scope(session_factory) as session:
-        due = bulk.lease_due(session, settings.broker_visibility_timeout, limit=limit)
-        deliveries = outbox.due(session, limit=limit)
-    dispatcher.summarize_many(due)
-    for delivery_id in deliveries:
-        dispatcher.webhook(delivery_id)
-    return ReconcileCount(len(due), len(deliveries), repaired)
+) -> ReconcileResult:
+    """:func:`kurzum.workers.reconcile.reconcile` for Celery: sent articles are leased for the
+    visibility timeout, and work of dead worker processes (no heartbeat for
+    ``worker_dead_seconds``) or lost with the broker's messages (unclaimed for
+    ``stranded_seconds`` while the queues are empty) is sent again at once."""
+    recovery = jobs.Recovery(
+        dead_after=settings.worker_dead_seconds,
+        stranded_after=settings.stranded_seconds,
+        broker_idle=dispatcher.waiting() == 0,
+    )
+    return reconcile(
+        session_factory,
+        dispatcher,
+        limit=limit,
+        lease_seconds=settings.broker_visibility_timeout,
+        recovery=recovery,
+    )
 
 
 class ReconcileLoop:
@@ -309,3 +371,18 @@ def service_dispatcher(
 
     dispatcher = CeleryDispatcher(make_celery(settings))
     return dispatcher, ReconcileLoop(session_factory, dispatcher, settings)
+
+
+def task_request_ids() -> None:
+    """Log lines written while a task runs carry its task id as their request id."""
+    from kurzum.logs import request_id
+    from kurzum.workers.celery_app import signals
+
+    def started(task_id: str | None = None, **_: Any) -> None:
+        request_id.set(task_id or "-")
+
+    def finished(**_: Any) -> None:
+        request_id.set("-")
+
+    signals.task_prerun.connect(started, weak=False)
+    signals.task_postrun.connect(finished, weak=False)

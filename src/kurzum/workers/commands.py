@@ -7,6 +7,7 @@ Thin adapters: settings and database from the environment, logic in :mod:`kurzum
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -111,27 +112,42 @@ def worker(
     reconcile: Annotated[bool, typer.Option(help="Run the periodic reconciler here too.")] = True,
 ) -> None:
     """Start a Celery worker (broker: KURZUM_BROKER_URL, Redis by default, RabbitMQ supported)."""
-    from celery import signals
-
-    from kurzum.workers.celery_app import make_celery, worker_argv
-    from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop
+    from kurzum.logs import configure_logging
+    from kurzum.workers.celery_app import make_celery, signals, worker_argv
+    from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop, task_request_ids
+    from kurzum.workers.reconcile import rewake_failed
 
     settings = get_settings()
     app = make_celery(settings)
+    context = app.conf.kurzum_context
     loops: list[ReconcileLoop] = []
 
+    def setup_logging(**_: Any) -> None:  # instead of Celery's own logging setup
+        configure_logging(settings.log_format, settings.log_level)
+        logging.getLogger("celery").setLevel(loglevel.upper())
+
     def start_reconcile(**_: Any) -> None:
+        factory = _database(settings)
+        dispatcher = CeleryDispatcher(app)
+        try:
+            rewake_failed(factory, dispatcher, settings)
+        except sa_exc.SQLAlchemyError as exc:
+            logging.getLogger(__name__).warning("re-waking failed articles failed: %s", exc)
         if reconcile:
-            loop = ReconcileLoop(_database(settings), CeleryDispatcher(app), settings)
+            loop = ReconcileLoop(factory, dispatcher, settings)
             loop.start()
             loops.append(loop)
 
     def stop_reconcile(**_: Any) -> None:
         for loop in loops:
             loop.stop()
+        context.stop()  # this process's heartbeat row goes: its leases are free at once
 
+    signals.setup_logging.connect(setup_logging, weak=False)
     signals.worker_ready.connect(start_reconcile, weak=False)
     signals.worker_shutdown.connect(stop_reconcile, weak=False)
+    signals.worker_process_shutdown.connect(lambda **_: context.stop(), weak=False)
+    task_request_ids()
     argv = worker_argv(
         concurrency=concurrency,
         pool=pool,
@@ -288,6 +304,48 @@ def reconcile(
     _console().print(f"ran {done} tasks in this process")
 
 
+def retry(
+    article: Annotated[
+        list[int] | None, typer.Argument(help="Article ids to retry (see the failures list).")
+    ] = None,
+    publication: Annotated[
+        str | None, typer.Option(help="Retry every failed article of this publication.")
+    ] = None,
+    via: ViaOption = Via.auto,
+) -> None:
+    """Retry failed articles once their cause is fixed: the given ones or all of a publication."""
+    from kurzum.storage import articles as repo
+    from kurzum.storage import audit, jobs
+    from kurzum.storage.db import session_scope
+
+    if not article and publication is None:
+        raise InputError("name article ids or --publication")
+    settings = get_settings()
+    factory = _database(settings)
+    with session_scope(factory) as session:
+        pub_id = repo.get_publication(session, publication).id if publication else None
+        woken = jobs.retry_failed(
+            session, article_ids=article or None, publication_id=pub_id, actor=audit.Actor("cli")
+        )
+    if not woken:
+        _console().print("no failed articles to retry")
+        return
+    if _use_celery(via, settings):
+        from kurzum.workers.celery_app import make_celery
+        from kurzum.workers.celery_tasks import CeleryDispatcher
+
+        CeleryDispatcher(make_celery(settings)).summarize_many(woken)
+        _console().print(f"sent {len(woken)} failed articles to the workers again")
+        return
+    from kurzum.workers.inprocess import InProcessWorker
+
+    worker = InProcessWorker(factory, settings)
+    worker.summarize_many(woken)
+    with _interruptible("finished tasks are stored"):
+        worker.drain(reconcile_first=False)
+    _console().print(f"retried {len(woken)} failed articles in this process")
+
+
 def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
     """KurzumError and an unreachable database end as one line on stderr and exit code 2."""
 
@@ -310,3 +368,4 @@ def register(app: typer.Typer) -> None:
     app.command("import")(_one_line_errors(import_))
     app.command()(_one_line_errors(backfill))
     app.command()(_one_line_errors(reconcile))
+    app.command()(_one_line_errors(retry))

@@ -10,6 +10,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Iterable
 from typing import Literal
 
 import httpx
@@ -17,7 +18,7 @@ import httpx
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory
 from kurzum.workers import tasks
-from kurzum.workers.reconcile import reconcile
+from kurzum.workers.reconcile import reconcile, rewake_failed
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class InProcessWorker:
     ) -> None:
         self._factory = session_factory
         self._settings = settings
-        self._queue: queue.Queue[Job] = queue.Queue()
+        self._queue: queue.Queue[Job | None] = queue.Queue()  # None: wake up to stop
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._http = http
@@ -54,6 +55,14 @@ class InProcessWorker:
     def summarize(self, article_id: int, content_hash: str) -> None:
         """Queue a summarization (duplicates are harmless)."""
         self._put(("summarize", article_id, content_hash))
+
+    def summarize_many(self, items: Iterable[tuple[int, str]]) -> int:
+        """Queue many summarizations."""
+        count = 0
+        for article_id, content_hash in items:
+            self.summarize(article_id, content_hash)
+            count += 1
+        return count
 
     def webhook(self, delivery_id: int) -> None:
         """Queue a webhook delivery."""
@@ -83,8 +92,9 @@ class InProcessWorker:
                 job = self._queue.get_nowait()
             except queue.Empty:
                 break
-            self.run_job(job)
-            done += 1
+            if job is not None:
+                self.run_job(job)
+                done += 1
         return done
 
     def start(self) -> None:
@@ -96,14 +106,20 @@ class InProcessWorker:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Ask the thread to finish its current job and wait for it."""
+        """Ask the thread to finish its current job and wait for it (queued jobs stay in the
+        database and are found by the next start's reconcile)."""
         self._stop.set()
+        self._queue.put(None)  # wakes the thread at once instead of at its next reconcile
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     def _loop(self) -> None:
         interval = self._settings.reconcile_seconds
+        try:
+            rewake_failed(self._factory, self, self._settings)
+        except Exception:  # database down: the failed articles wait for the next start
+            log.exception("re-waking failed articles failed")
         self._safe_reconcile()
         last = time.monotonic()
         while not self._stop.is_set():

@@ -7,6 +7,7 @@ delivery or a retry never creates a second version; a failure is stored on the a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kurzum.backoff import backoff_seconds
 from kurzum.pipeline import check_summary, make_summary, stored_to_core
 from kurzum.settings import Settings
 from kurzum.storage import jobs, outbox
@@ -37,6 +39,66 @@ class SummarizeResult:
     outcome: Outcome
     summary_id: int | None = None
     deliveries: tuple[int, ...] = ()
+    retry_in: float | None = None  # failed: seconds until the next attempt (None: no more)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The worker process running a job: it claims the article while it runs it and while its
+    own retry of a failure is scheduled (see :mod:`kurzum.storage.jobs`)."""
+
+    worker: str
+    claim_seconds: float  # longest a job may run (the task time limit) plus a margin
+    max_retry_delay: float = 0.0  # the holder schedules its own retries up to this wait
+
+    def retries_itself(self, delay: float) -> bool:
+        """True when the holder itself runs the retry after ``delay`` seconds; longer waits
+        are left to the reconciler."""
+        return delay <= self.max_retry_delay
+
+
+# What decides the summary an article gets: a failure under one of these is worth retrying
+# under another. Not secrets: the API key is hashed with the rest.
+_CONFIG_FIELDS = ("summary_backend", "llm_url", "llm_model", "llm_timeout", "llm_api_key")
+
+
+def config_fingerprint(settings: Settings) -> str:
+    """A short hash of the worker configuration that shapes summaries (stored with failures)."""
+    parts = []
+    for name in _CONFIG_FIELDS:
+        value = getattr(settings, name)
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        parts.append(f"{name}={value}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def record_failure(
+    session: Session,
+    article: Article,
+    reason: str,
+    settings: Settings,
+    holder: Holder | None,
+) -> float | None:
+    """Store a failed attempt; a holder keeps the article claimed until its own retry runs."""
+    delay = jobs.job_failed(
+        session,
+        article,
+        reason,
+        max_attempts=settings.max_attempts,
+        base_seconds=settings.retry_base_seconds,
+        config=config_fingerprint(settings),
+    )
+    if delay is not None and holder is not None and holder.retries_itself(delay):
+        jobs.claim(session, [article.id], holder.worker, delay + holder.claim_seconds)
+    log.info(
+        "article %s attempt %d failed (%s); %s",
+        article.id,
+        article.attempts,
+        reason[:200],
+        f"retry in {delay:g} s" if delay is not None else "no more automatic retries",
+    )
+    return delay
 
 
 def _existing(session: Session, article: Article) -> SummaryVersion | None:
@@ -52,6 +114,7 @@ def summarize_article(
     article_id: int,
     content_hash: str,
     settings: Settings | None = None,
+    holder: Holder | None = None,
 ) -> SummarizeResult:
     """Summarize one article version; safe to run twice or concurrently for the same key."""
     settings = settings or Settings()
@@ -65,6 +128,8 @@ def summarize_article(
         if existing is not None:
             jobs.job_done(article)
             return SummarizeResult("exists", existing.id)
+        if holder is not None:
+            jobs.claim(session, [article_id], holder.worker, holder.claim_seconds)
         job_key = article.job_key
         core = stored_to_core(article)
     try:  # the summarizer may be slow (LLM): no transaction is held meanwhile
@@ -72,17 +137,14 @@ def summarize_article(
         report = check_summary(summary, core)
     except Exception as exc:  # any failure is stored on the article and retried
         log.warning("summarizing article %s failed: %s", article_id, exc)
+        delay: float | None = None
         with session_scope(session_factory) as session:
             article = session.get(Article, article_id)
             if article is not None and article.job_key == job_key:
-                jobs.job_failed(
-                    session,
-                    article,
-                    f"{type(exc).__name__}: {exc}",
-                    max_attempts=settings.max_attempts,
-                    base_seconds=settings.retry_base_seconds,
+                delay = record_failure(
+                    session, article, f"{type(exc).__name__}: {exc}", settings, holder
                 )
-        return SummarizeResult("failed")
+        return SummarizeResult("failed", retry_in=delay)
     try:
         with session_scope(session_factory) as session:
             article = session.get(Article, article_id)
@@ -162,6 +224,6 @@ def deliver_webhook(
         if delivery.attempts >= settings.webhook_max_attempts:
             delivery.status = "failed"
         else:
-            wait = outbox.backoff(delivery.attempts, settings.retry_base_seconds)
-            delivery.next_attempt_at = utcnow() + max(wait, timedelta(0))
+            wait = backoff_seconds(delivery.attempts, settings.retry_base_seconds)
+            delivery.next_attempt_at = utcnow() + timedelta(seconds=wait)
         return False

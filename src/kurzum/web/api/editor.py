@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import select
 
+from kurzum.errors import NotFoundError
 from kurzum.storage import articles as repo
-from kurzum.storage import audit, summaries
-from kurzum.storage.tables import Article, Publication, SummaryVersion
+from kurzum.storage import audit, jobs, summaries
+from kurzum.storage.tables import SummaryVersion
 from kurzum.usecases import editorial
+from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.deps import DispatcherDep, EditorLogin, SessionDep, actor_of
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.schemas import (
@@ -23,9 +25,12 @@ from kurzum.web.schemas import (
     QueueItemOut,
     ReasonIn,
     ReportOut,
+    RetryIn,
+    RetryOut,
     SummaryOut,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/editor", tags=["editor"], responses=ERROR_RESPONSES)
 SummaryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie"}
@@ -98,17 +103,11 @@ def failures(
     login: EditorLogin,
     session: SessionDep,
     response: Response,
+    publication: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[FailedArticleOut]:
-    """Articles with a stored failure reason (still retried in the background)."""
+    """Articles with a stored failure reason, most recently failed first."""
     response.headers.update(NO_STORE)
-    stmt = (
-        select(Article, Publication)
-        .join(Publication, Article.publication_id == Publication.id)
-        .where(Article.error.is_not(None), Article.deleted_at.is_(None))
-        .order_by(Article.modified_at.desc())
-        .limit(limit)
-    )
     return [
         FailedArticleOut(
             article_id=a.id,
@@ -118,9 +117,49 @@ def failures(
             status=a.status,
             attempts=a.attempts,
             error=a.error,
+            failed_at=a.failed_at,
         )
-        for a, p in session.execute(stmt)
+        for a, p in jobs.failed_articles(session, publication=publication, limit=limit)
     ]
+
+
+def retry_articles(
+    session: SessionDep,
+    dispatcher: Dispatcher,
+    actor: audit.Actor,
+    *,
+    article_ids: list[int] | None = None,
+    publication: str | None = None,
+) -> RetryOut:
+    """Send failed articles again with a fresh attempt budget (API and editor page)."""
+    pub_id = repo.get_publication(session, publication).id if publication else None
+    woken = jobs.retry_failed(session, article_ids=article_ids, publication_id=pub_id, actor=actor)
+    session.commit()
+    dispatcher.summarize_many(woken)
+    log.info("%s retried %d failed articles", actor.name, len(woken))
+    return RetryOut(retried=len(woken), article_ids=[i for i, _ in woken])
+
+
+@router.post("/failures/{article_id}/retry", summary="Retry one failed article")
+def retry_one(
+    article_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    login: EditorLogin,
+    session: SessionDep,
+    dispatcher: DispatcherDep,
+) -> RetryOut:
+    """Once the cause is fixed: the article is summarized again (404 when it has not failed)."""
+    result = retry_articles(session, dispatcher, actor_of(login), article_ids=[article_id])
+    if not result.retried:
+        raise NotFoundError(f"no failed article {article_id}")
+    return result
+
+
+@router.post("/failures/retry", summary="Retry every failed article of a publication")
+def retry_publication(
+    body: RetryIn, login: EditorLogin, session: SessionDep, dispatcher: DispatcherDep
+) -> RetryOut:
+    """All failed articles of ``publication`` are summarized again."""
+    return retry_articles(session, dispatcher, actor_of(login), publication=body.publication)
 
 
 @router.get("/summaries/{summary_id}", summary="A summary version with its article")

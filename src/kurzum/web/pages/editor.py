@@ -17,9 +17,10 @@ from kurzum.errors import ConflictError, InputError
 from kurzum.labels import label
 from kurzum.pipeline import stored_to_core
 from kurzum.storage import articles as repo
-from kurzum.storage import summaries
+from kurzum.storage import jobs, summaries
 from kurzum.storage.tables import SummaryVersion, User
 from kurzum.usecases import editorial
+from kurzum.web.api.editor import retry_articles
 from kurzum.web.deps import DispatcherDep, EditorLogin, actor_of
 from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
 from kurzum.web.pages.check import issue_text
@@ -293,3 +294,58 @@ def regenerate(
     """Queue a fresh machine summary of the article."""
     version = editorial.regenerate(page.session, dispatcher, summary_id, actor_of(login))
     return redirect(f"/editor/summaries/{version.id}?done=regenerate")
+
+
+@router.get("/failures", name="page_editor_failures")
+def failures(
+    page: PageDep,
+    login: EditorLogin,
+    done: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> Response:
+    """Articles whose summarization failed, most recent first, each with a retry button."""
+    lang = page_language(page.request)
+    rows = [
+        {
+            "title": article.title or article.external_id,
+            "publication": pub.name,
+            "error": article.error,
+            "attempts": article.attempts,
+            "status": article.status,
+            "failed_at": article.failed_at,
+            "failed_text": format_date(article.failed_at, lang) if article.failed_at else "",
+            "retry_url": f"/editor/failures/{article.id}/retry",
+        }
+        for article, pub in jobs.failed_articles(page.session, limit=200)
+    ]
+    context = {
+        "rows": rows,
+        "done": done,
+        "publications": [
+            {"slug": p.slug, "name": p.name} for p in repo.list_publications(page.session)
+        ],
+    }
+    return page.render("editor/failures.html", context)
+
+
+@router.post("/failures/{article_id}/retry", name="page_editor_retry")
+def retry(
+    article_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    page: PageDep,
+    login: EditorLogin,
+    dispatcher: DispatcherDep,
+) -> Response:
+    """Send one failed article again."""
+    result = retry_articles(page.session, dispatcher, actor_of(login), article_ids=[article_id])
+    return redirect(f"/editor/failures?done={result.retried}")
+
+
+@router.post("/failures/retry", name="page_editor_retry_publication")
+def retry_publication(
+    page: PageDep,
+    login: EditorLogin,
+    dispatcher: DispatcherDep,
+    publication: Annotated[str, Form(min_length=1, max_length=64)],
+) -> Response:
+    """Send every failed article of a publication again."""
+    result = retry_articles(page.session, dispatcher, actor_of(login), publication=publication)
+    return redirect(f"/editor/failures?done={result.retried}")
