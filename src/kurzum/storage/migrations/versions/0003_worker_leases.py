@@ -1,7 +1,7 @@
 """Worker leases and heartbeats, and the configuration a failure happened under.
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0002_fell_back
 Create Date: 2026-11-29
 
 ``articles.leased_by`` names the worker process running an article's job and
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0002_fell_back"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
