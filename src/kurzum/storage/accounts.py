@@ -92,6 +92,13 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+def set_disabled(session: Session, user: User, *, disabled: bool) -> None:
+    """Disable or enable an account; disabling also ends all its sessions at once."""
+    user.disabled = disabled
+    if disabled:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
 def hash_password_dummy(password: str) -> None:
     """Spend the time of one password hash (registration answers must not differ in time)."""
     _HASHER.hash(password)

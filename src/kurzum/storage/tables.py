@@ -129,6 +129,7 @@ class ApiKey(Base):
     scopes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]  # updated at most once a minute (see touch_api_key)
 
     publication: Mapped[Publication] = relationship()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurzum import __version__
 from kurzum.backends import close_shared_backends
-from kurzum.settings import Settings, get_settings
+from kurzum.errors import ConfigError
+from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web import errors, pages
@@ -20,6 +22,9 @@ from kurzum.web.api import accounts, admin, editor, publisher, reader
 from kurzum.workers.inprocess import InProcessWorker
 
 log = logging.getLogger(__name__)
+
+# `kurzum serve --workers N` puts the serialized settings here for its server processes.
+SETTINGS_ENV = "KURZUM_SERVE_SETTINGS"
 
 BULK_FACTOR = 25  # the bulk JSONL endpoint accepts this many times the normal body limit
 SECURITY_HEADERS = [
@@ -99,21 +104,21 @@ class SecurityHeadersMiddleware:
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: Settings,
     *,
     session_factory: SessionFactory | None = None,
     dispatcher: Dispatcher | None = None,
 ) -> FastAPI:
     """Build the service. Without a dispatcher, an in-process worker does the background work
     (its thread starts with the app when ``settings.worker == "thread"``)."""
-    settings = settings or get_settings()
     engine = None
     if session_factory is None:
         engine = make_engine(settings.sqlalchemy_url)
         session_factory = make_session_factory(engine)
     celery_loop = None
     if dispatcher is None and settings.worker == "celery":  # issue 6: external Celery workers
-        from kurzum.workers.celery_tasks import service_dispatcher
+        # Celery loads only for this deployment: the embedded default never pays its import.
+        from kurzum.workers.celery_app import service_dispatcher
 
         dispatcher, celery_loop = service_dispatcher(settings, session_factory)
     worker = InProcessWorker(session_factory, settings) if dispatcher is None else None
@@ -163,3 +168,12 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def create_app_from_serialized() -> FastAPI:
+    """The uvicorn factory of ``kurzum serve --workers N``: the settings the parent process read
+    and serialized into ``SETTINGS_ENV``, so every server process runs with the same ones."""
+    serialized = os.environ.get(SETTINGS_ENV)
+    if not serialized:
+        raise ConfigError(f"{SETTINGS_ENV} is not set: start the service with `kurzum serve`")
+    return create_app(Settings.deserialize(serialized))

@@ -25,17 +25,35 @@ from celery import Celery
 from kombu.entity import Queue
 
 from kurzum.settings import Settings
+from kurzum.storage.db import SessionFactory
+from kurzum.workers import celery_tasks
+from kurzum.workers.celery_names import (
+    BACKFILL_QUEUE,
+    BATCH_SIZE,
+    IMPORT_BATCH_SIZE,
+    LIVE_QUEUE,
+    QUEUES,
+    SUMMARIZE_BATCH_TASK,
+    SUMMARIZE_TASK,
+    WEBHOOK_TASK,
+)
+from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop
 
-LIVE_QUEUE = "kurzum.live"
-BACKFILL_QUEUE = "kurzum.backfill"
-QUEUES = (LIVE_QUEUE, BACKFILL_QUEUE)
-SUMMARIZE_TASK = "kurzum.summarize"
-SUMMARIZE_BATCH_TASK = "kurzum.summarize_batch"
-BATCH_SIZE = 25  # articles per batch message: one read and one write transaction each
-# `kurzum import`: larger messages, fewer transactions and broker round trips per article; two
-# workers still share a 500-article import batch five messages at a time.
-IMPORT_BATCH_SIZE = 100
-WEBHOOK_TASK = "kurzum.webhook"
+__all__ = [
+    "BACKFILL_QUEUE",
+    "BATCH_SIZE",
+    "IMPORT_BATCH_SIZE",
+    "LIVE_QUEUE",
+    "QUEUES",
+    "SUMMARIZE_BATCH_TASK",
+    "SUMMARIZE_TASK",
+    "WEBHOOK_TASK",
+    "celery_config",
+    "make_celery",
+    "service_dispatcher",
+    "transport_options",
+    "worker_argv",
+]
 
 
 def is_redis(url: str) -> bool:
@@ -110,8 +128,6 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 def make_celery(settings: Settings) -> Celery:
     """A Celery app for ``settings`` with kurzum's tasks registered (no import-time singleton)."""
-    from kurzum.workers import celery_tasks
-
     app = Celery("kurzum", set_as_current=False)
     app.conf.update(celery_config(settings))
     celery_tasks.register(app, settings)
@@ -141,3 +157,12 @@ def worker_argv(
     if hostname:
         argv.append(f"--hostname={hostname}")
     return argv
+
+
+def service_dispatcher(
+    settings: Settings, session_factory: SessionFactory
+) -> tuple[CeleryDispatcher, ReconcileLoop]:
+    """What the web service uses with ``KURZUM_WORKER=celery``: a dispatcher to the workers and
+    the periodic reconciler (started and stopped with the app)."""
+    dispatcher = CeleryDispatcher(make_celery(settings))
+    return dispatcher, ReconcileLoop(session_factory, dispatcher, settings)

@@ -25,7 +25,7 @@ from kurzum.storage import bulk, jobs, outbox
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, session_scope
 from kurzum.workers import tasks
 from kurzum.workers.batch import summarize_articles
-from kurzum.workers.celery_app import (
+from kurzum.workers.celery_names import (
     BACKFILL_QUEUE,
     BATCH_SIZE,
     LIVE_QUEUE,
@@ -298,14 +298,3 @@ class ReconcileLoop:
             except Exception:  # database or broker down: try again next interval
                 log.warning("reconcile pass failed", exc_info=True)
             self._stop.wait(self._settings.reconcile_seconds)
-
-
-def service_dispatcher(
-    settings: Settings, session_factory: SessionFactory
-) -> tuple[CeleryDispatcher, ReconcileLoop]:
-    """What the web service uses with ``KURZUM_WORKER=celery``: a dispatcher to the workers and
-    the periodic reconciler (started and stopped with the app)."""
-    from kurzum.workers.celery_app import make_celery
-
-    dispatcher = CeleryDispatcher(make_celery(settings))
-    return dispatcher, ReconcileLoop(session_factory, dispatcher, settings)
