@@ -39,6 +39,15 @@ keys_app = typer.Typer(
 )
 
 
+# Width of the tables when stdout is not a terminal (files, pipes, scripts): nothing is cut.
+TABLE_WIDTH = 200
+
+
+def _out() -> Console:
+    """Stdout for tables, wide enough for every column when it is not a terminal."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else TABLE_WIDTH)
+
+
 def _when(value: Any) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if value else "-"
 
@@ -115,7 +124,7 @@ def users_list() -> None:
             ]
             disabled = "yes" if user.disabled else ""
             table.add_row(str(user.id), user.email, user.role, ", ".join(subs), disabled)
-        Console().print(table)
+        _out().print(table)
 
 
 @users_app.command("set-role")
@@ -265,7 +274,7 @@ def publications_list() -> None:
                 pub.webhook_url or "-",
                 str(active),
             )
-        Console().print(table)
+        _out().print(table)
 
 
 def _describe(session: Session, pub: Publication) -> list[tuple[str, str]]:
@@ -390,7 +399,7 @@ def keys_list(
                 _when(key.last_used_at),
                 _when(key.revoked_at),
             )
-        Console().print(table)
+        _out().print(table)
 
 
 @keys_app.command("revoke")
