@@ -1,4 +1,4 @@
-"""LLMConfig validation and building it from the service settings (the environment's only way in)."""
+"""LLMConfig validation, and building it from the service settings (the only way in)."""
 
 from __future__ import annotations
 
