@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: install install-test install-bench run test check lint bench bench-quality bench-scale bench-load bench-editorial clean
+.PHONY: install install-test install-bench run test check docs lint bench bench-quality bench-scale bench-load bench-editorial clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The README's settings table and CLI reference, generated from Settings and the CLI.
+docs: install
+	$(PY) -m kurzum.cli.docs
 
 check: install-test
 	$(VENV)/bin/ruff format --check src tests
