@@ -10,7 +10,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -27,7 +27,12 @@ from kurzum.storage import accounts
 from kurzum.storage import articles as repo
 from kurzum.storage.db import make_engine, upgrade
 from kurzum.storage.tables import Publication, User
-from kurzum.web.schemas import PublicationIn, PublicationPatch
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# The API schemas (and the cryptography they load to check JWT keys) are imported by the two
+# commands that validate publications, not by every start of the CLI.
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts and subscriptions.", no_args_is_help=True)
@@ -52,7 +57,7 @@ def _when(value: Any) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if value else "-"
 
 
-def _validated(schema: type[PublicationIn] | type[PublicationPatch], data: dict[str, Any]) -> Any:
+def _validated(schema: type[BaseModel], data: dict[str, Any]) -> Any:
     """``data`` checked by the admin API's schema; InputError naming the first bad field."""
     try:
         return schema.model_validate(data)
@@ -243,6 +248,8 @@ def publications_add(
     review_policy: Annotated[str, typer.Option()] = "publish-then-review",
 ) -> None:
     """Create a publication."""
+    from kurzum.web.schemas import PublicationIn
+
     data = _validated(
         PublicationIn,
         {
@@ -318,6 +325,8 @@ def publications_set(
     jwt_audience: JwtAudience = None,
 ) -> None:
     """Change a publication's settings; options left out stay as they are."""
+    from kurzum.web.schemas import PublicationPatch
+
     changes: dict[str, Any] = {
         "name": name,
         "premium_label": premium_label,
