@@ -156,7 +156,7 @@ def test_uvicorn_trusts_forwarded_headers_only_from_configured_proxies(
 def test_serve_workers_hand_the_settings_over_without_rewriting_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kurzum.web.app import SETTINGS_ENV, create_app_from_serialized
+    from kurzum.web.app import SETTINGS_ENV, create_served_app
 
     calls = _serve_calls(monkeypatch)
     env = {
@@ -169,12 +169,12 @@ def test_serve_workers_hand_the_settings_over_without_rewriting_the_environment(
     result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", "8123"], env=env)
     assert result.exit_code == 0, result.output
     (target,), kw = calls.pop()
-    assert target == "kurzum.web.app:create_app_from_serialized" and kw["factory"] is True
+    assert target == "kurzum.web.app:create_served_app" and kw["factory"] is True
     assert kw["workers"] == 2 and kw["port"] == 8123
     assert dict(os.environ) == before  # no KURZUM_PORT written back, the handover var removed
     # what each server process builds: the parent's settings, the override and the secret
     monkeypatch.setenv(SETTINGS_ENV, kw["env"])
     monkeypatch.setenv("KURZUM_PORT", "9999")  # ignored: the serialized settings are complete
-    built = create_app_from_serialized().state.settings
+    built = create_served_app().state.settings
     assert built.port == 8123 and built.environment == "test"
     assert built.secret_key.get_secret_value() == SECRET

@@ -1,7 +1,7 @@
 """``kurzum serve``: the web service, optionally with the demo data and several processes.
 
 The settings are read once here and handed to the app; ``--workers N`` hands them to each
-server process through :func:`kurzum.web.app.create_app_from_serialized` (never by rewriting the
+server process through :func:`kurzum.web.app.create_served_app` (never by rewriting the
 ``KURZUM_*`` environment).
 """
 
@@ -75,9 +75,7 @@ def serve(
     # included) into a variable that only exists while the processes run.
     os.environ[SETTINGS_ENV] = settings.serialize()
     try:
-        uvicorn.run(
-            "kurzum.web.app:create_app_from_serialized", factory=True, workers=workers, **server
-        )
+        uvicorn.run("kurzum.web.app:create_served_app", factory=True, workers=workers, **server)
     finally:
         os.environ.pop(SETTINGS_ENV, None)
 

@@ -170,7 +170,7 @@ def create_app(
     return app
 
 
-def create_app_from_serialized() -> FastAPI:
+def create_served_app() -> FastAPI:
     """The uvicorn factory of ``kurzum serve --workers N``: the settings the parent process read
     and serialized into ``SETTINGS_ENV``, so every server process runs with the same ones."""
     serialized = os.environ.get(SETTINGS_ENV)

@@ -27,7 +27,8 @@ from kombu.entity import Queue
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory
 from kurzum.workers import celery_tasks
-from kurzum.workers.celery_names import (
+from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop
+from kurzum.workers.queues import (
     BACKFILL_QUEUE,
     BATCH_SIZE,
     IMPORT_BATCH_SIZE,
@@ -37,7 +38,6 @@ from kurzum.workers.celery_names import (
     SUMMARIZE_TASK,
     WEBHOOK_TASK,
 )
-from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop
 
 __all__ = [
     "BACKFILL_QUEUE",

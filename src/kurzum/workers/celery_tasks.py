@@ -25,7 +25,7 @@ from kurzum.storage import bulk, jobs, outbox
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, session_scope
 from kurzum.workers import tasks
 from kurzum.workers.batch import summarize_articles
-from kurzum.workers.celery_names import (
+from kurzum.workers.queues import (
     BACKFILL_QUEUE,
     BATCH_SIZE,
     LIVE_QUEUE,

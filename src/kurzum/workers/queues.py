@@ -1,7 +1,7 @@
-"""Names shared by the Celery app and its tasks: queues, task names, batch sizes.
+"""Queue names, task names and message sizes of the Celery deployment, without importing Celery.
 
-A module of its own so that the tasks (:mod:`kurzum.workers.celery_tasks`) and the app that
-registers them (:mod:`kurzum.workers.celery_app`) import it, not each other.
+Shared by the tasks (:mod:`kurzum.workers.celery_tasks`) and the app that registers them
+(:mod:`kurzum.workers.celery_app`), so those two do not import each other.
 """
 
 from __future__ import annotations
