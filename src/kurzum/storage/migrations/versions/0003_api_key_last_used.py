@@ -1,7 +1,7 @@
 """API keys remember when they were last used (``kurzum keys list``, admin pages).
 
-Revision ID: 0002_api_key_last_used
-Revises: 0001
+Revision ID: 0003_api_key_last_used
+Revises: 0002_fell_back
 Create Date: 2026-11-29
 
 """
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_api_key_last_used"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0003_api_key_last_used"
+down_revision: str | Sequence[str] | None = "0002_fell_back"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
