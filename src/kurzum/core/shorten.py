@@ -18,7 +18,7 @@ from kurzum.core.rules import rules
 from kurzum.core.wordlists import word_set
 from kurzum.models import Language
 
-__all__ = ["Shortened", "shorten"]
+__all__ = ["Shortened", "is_attribution", "shorten"]
 
 # A parenthetical with the space before it; ages "(56)" and "(l.)"-style captions differ:
 # ages stay (house style keeps names with ages), everything else may go.
@@ -63,10 +63,14 @@ _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
 # "Johnson, who became the face of HIV 22 years ago, is now campaigning …".
 _INSERTED: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
-        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,90}?,(?=\s)"
+        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?|ein|eine|einer|eines|einem)\s"
+        r"[^,;:«»„“\"()]{3,90}?,(?=\s)"
     ),
-    "fr": re.compile(r",\s(?:qui|dont|où|lequel|laquelle)\s[^,;:«»\"()]{3,90}?,(?=\s)"),
-    "en": re.compile(r",\s(?:who|which|whose|where)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
+    # relative clauses and appositions: "X, le président de Y, a déclaré …"
+    "fr": re.compile(
+        r",\s(?:qui|dont|où|lequel|laquelle|un|une|le|la|les|l['’])\s?[^,;:«»\"()]{3,90}?,(?=\s)"
+    ),
+    "en": re.compile(r",\s(?:who|which|whose|where|a|an|the)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
 }
 
 # An English introductory phrase before the subject, which a news bullet can do without when
@@ -142,6 +146,11 @@ def shorten(
                 fallback = candidate
             break
     return fallback
+
+
+def is_attribution(part: str, language: Language) -> bool:
+    """Whether ``part`` (a removed trailing clause) is an attribution ("wie er mitteilte")."""
+    return _ATTRIBUTION[language].fullmatch(f", {part.strip(' ,.')}") is not None
 
 
 def _build(sentence: str, spans: list[tuple[int, int]], *, cut: bool) -> Shortened:

@@ -39,11 +39,11 @@ MIN_ARTICLES = 30  # fewer cannot tell a real style apart from noise in five fol
 _FOLDS = 5
 
 GRID: dict[str, tuple[float | int, ...]] = {
-    "position": (0.0, 1.0, 3.0),
-    "title": (0.0, 1.0, 3.0),
+    "position": (0.5, 1.0, 2.0),
+    "title": (1.0, 3.0, 6.0),
     "numbers": (0.0, 0.5),
-    "length_exponent": (0.5, 1.0),
-    "soft_chars": (90, 120, 160),
+    "length_exponent": (0.5, 0.7, 1.0),
+    "soft_chars": (120, 160),
 }
 
 
