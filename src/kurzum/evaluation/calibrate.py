@@ -28,13 +28,17 @@ __all__ = [
     "GRID",
     "MIN_ARTICLES",
     "CalibrationReport",
+    "Row4",
     "Scores",
+    "cross_validated_rows",
     "fit",
     "folds_of",
     "grid",
+    "lead3_rows",
     "score_grid",
 ]
 
+Row4 = tuple[float, float, float, float]  # R1, RL over the joined bullets, RLsum, R2 (F1, 0..1)
 MIN_ARTICLES = 30  # fewer cannot tell a real style apart from noise in five folds
 _FOLDS = 5
 
@@ -116,14 +120,14 @@ def _usable(items: Sequence[EvalItem]) -> list[EvalItem]:
 
 def score_grid(
     items: Sequence[EvalItem], calibrations: Sequence[Calibration], options: SummaryOptions
-) -> list[list[tuple[float, float, float]]]:
-    """(R1, RL joined, RLsum) of every calibration (rows) on every item (columns)."""
+) -> list[list[Row4]]:
+    """(R1, RL joined, RLsum, R2) of every calibration (rows) on every item (columns)."""
     prepared: list[Prepared] = []
     for item in items:
         assert item.article is not None
         prepared.append(prepare(item.article, options))
-    cache: list[dict[tuple[str, ...], tuple[float, float, float]]] = [{} for _ in items]
-    table: list[list[tuple[float, float, float]]] = []
+    cache: list[dict[tuple[str, ...], Row4]] = [{} for _ in items]
+    table: list[list[Row4]] = []
     for calibration in calibrations:
         row = []
         for j, (item, prep) in enumerate(zip(items, prepared, strict=True)):
@@ -131,14 +135,14 @@ def score_grid(
             scores = cache[j].get(bullets)
             if scores is None:
                 r = rouge(list(bullets), list(item.references), prep.language)
-                scores = (r.r1, r.rl_joined, r.rl)
+                scores = (r.r1, r.rl_joined, r.rl, r.r2)
                 cache[j][bullets] = scores
             row.append(scores)
         table.append(row)
     return table
 
 
-def _mean(rows: Sequence[tuple[float, float, float]]) -> Scores:
+def _mean(rows: Sequence[Row4]) -> Scores:
     if not rows:
         return Scores(0.0, 0.0, 0.0)
     return Scores(
@@ -148,7 +152,7 @@ def _mean(rows: Sequence[tuple[float, float, float]]) -> Scores:
     )
 
 
-def _best(table: list[list[tuple[float, float, float]]], columns: Sequence[int]) -> int:
+def _best(table: list[list[Row4]], columns: Sequence[int]) -> int:
     """The row with the best mean objective over ``columns`` (first on ties: the grid order)."""
     best, best_value = 0, -1.0
     for i, row in enumerate(table):
@@ -159,10 +163,10 @@ def _best(table: list[list[tuple[float, float, float]]], columns: Sequence[int])
 
 
 def cross_validated_rows(
-    table: list[list[tuple[float, float, float]]], fold: Sequence[int], k: int
-) -> tuple[list[tuple[float, float, float]], list[int]]:
+    table: list[list[Row4]], fold: Sequence[int], k: int
+) -> tuple[list[Row4], list[int]]:
     """Held-out scores per item when the calibration is chosen on the other folds."""
-    held: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)] * len(fold)
+    held: list[Row4] = [(0.0, 0.0, 0.0, 0.0)] * len(fold)
     chosen: list[int] = []
     for f in range(k):
         train = [j for j, g in enumerate(fold) if g != f]
@@ -174,14 +178,14 @@ def cross_validated_rows(
     return held, chosen
 
 
-def lead3_rows(items: Sequence[EvalItem]) -> list[tuple[float, float, float]]:
-    """(R1, RL joined, RLsum) of lead-3 on every item."""
+def lead3_rows(items: Sequence[EvalItem]) -> list[Row4]:
+    """(R1, RL joined, RLsum, R2) of lead-3 on every item."""
     rows = []
     for item in items:
         assert item.article is not None
         language = item.article.language or "de"
         r = rouge(lead_n(item.article, 3), list(item.references), language)
-        rows.append((r.r1, r.rl_joined, r.rl))
+        rows.append((r.r1, r.rl_joined, r.rl, r.r2))
     return rows
 
 
