@@ -277,7 +277,7 @@ def _drop_last_clause(
     if before and before[-1].lower().strip("»«„“”\"'") in table.needs_clause:
         return None  # "hat entschieden, …", "warf dem Parlament vor, …": the clause is needed
     clause = sentence[last.start() + 1 : end]
-    if any(p.search(clause) for p in table.complement) or _negated(clause, language):
+    if table.complement.search(clause) or _negated(clause, language):
         return None  # a zu-infinitive, dass/ob clause or a negation is never cut
     if _SUBORDINATE_START.match(sentence) and "," not in sentence[: last.start()]:
         return None  # "While X, saying …" without the rest would be no sentence

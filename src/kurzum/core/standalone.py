@@ -48,15 +48,13 @@ def opens_with_reference(text: str, language: Language) -> bool:
                 raw in _FINITE or not raw.endswith(("e", "en", "er", "es", "em", "ste"))
             ):
                 return True
-    return any(p.search(text) for p in table.references)
+    return table.references.search(text) is not None
 
 
 def is_noise(text: str, language: Language) -> bool:
     """A dateline with a byline, a glued subheading or a scraped byline line."""
     table = rules(language)
-    return any(p.search(text) for p in table.noise_prefix) or any(
-        p.search(text) for p in table.noise
-    )
+    return table.noise.search(text) is not None or any(p.search(text) for p in table.noise_prefix)
 
 
 def noise_prefix_end(text: str, language: Language) -> int:
@@ -73,9 +71,9 @@ def classify(text: str, language: Language) -> Problem | None:
     table = rules(language)
     if is_noise(text, language):
         return "noise"
-    if any(p.search(text) for p in table.nofact):
+    if table.nofact.search(text):
         return "nofact"
-    if any(p.search(text) for p in table.fragment):
+    if table.fragment.search(text):
         return "fragment"
     if opens_with_reference(text, language):
         return "reference"

@@ -100,7 +100,7 @@ def _cut_point(bullet: str, sentence: str, language: Language) -> str | None:
         words = _WORD.findall(part)
         if any(w in table.negations for w in words):
             return f"removed a negation: «{part}»"
-        if any(p.search(part) for p in table.complement) and not is_attribution(part, language):
+        if table.complement.search(part) and not is_attribution(part, language):
             return f"removed a complement: «{part}»"
     last = _WORD.findall(bullet.lower())[-1:] or [""]
     if last[0] in table.needs_clause:
