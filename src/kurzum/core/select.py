@@ -4,11 +4,11 @@ Candidates are the usable statements of the article (not from a separate lead un
 ``repeat_lead``), shortened by safe cuts only, that can stand alone (``standalone.classify``)
 or lean only on the sentence right before them once that one is a bullet.
 
-Bullet 1 is the lede: the first candidate, unless one of the next two shares clearly more
-concepts with the title and lead (what the editors announce). Bullets 2 and more are taken
-greedily by not-yet-covered concept weight per character, boosted for early sentences and
-figures, damped for quotes; a near-duplicate of a chosen bullet is never taken. Bullets 2 and
-more follow the lede in article order.
+Bullet 1 is the lede: the first candidate that is not a quotation, unless one of the next
+two shares clearly more concepts with the title and lead (what the editors announce).
+Bullets 2 and more are taken greedily by not-yet-covered concept weight per character,
+boosted for early sentences and figures, damped for quotes; a near-duplicate of a chosen
+bullet is never taken. Bullets 2 and more follow the lede in article order.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _QUOTE = 0.5  # a sentence all inside quotation marks is worth half as much (col
 _REDUNDANCY = 0.5  # sharing more than this share of concepts with a bullet: a near-duplicate
 _LEDE_WINDOW = 3  # the lede is one of the first three candidates ...
 _LEDE_MARGIN = 2  # ... and a later one wins only with this many more title/lead concepts
+_QUOTED_LEDE = 0.5  # a sentence this much inside quotation marks is no lede ...
+_QUOTE_MARKS = "«»„“”\"‹›'‘"  # ... nor one opening with a quotation mark
 _LEAD_DUPLICATE = 0.7  # a body sentence sharing this share of concepts with the lead restates it
 
 
@@ -90,7 +92,9 @@ def candidates(
 
 def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
     """The position in ``choices`` of the bullet that carries the main news, or None."""
-    window = [i for i, c in enumerate(choices) if not c.leans][:_LEDE_WINDOW]
+    window = [i for i, c in enumerate(choices) if not c.leans and not _quoted(c)][:_LEDE_WINDOW]
+    if not window:  # only quotes or leaning sentences: the first that stands alone
+        window = [i for i, c in enumerate(choices) if not c.leans][:1]
     if not window:
         return None
     best = window[0]
@@ -100,6 +104,11 @@ def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
         if top >= shared[0] + _LEDE_MARGIN:
             best = window[shared.index(top)]
     return best
+
+
+def _quoted(choice: Choice) -> bool:
+    """A quotation ("«…», sagte sie"): a voice on the news, not the news itself."""
+    return choice.info.quote >= _QUOTED_LEDE or choice.short.text[:1] in _QUOTE_MARKS
 
 
 def _form(info: SentenceInfo, calibration: Calibration) -> float:
