@@ -13,12 +13,12 @@ bullet is never taken. Bullets 2 and more follow the lede in article order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo, content_stems
 from kurzum.core.shorten import Shortened, shorten
-from kurzum.core.standalone import classify, noise_prefix_end
+from kurzum.core.standalone import Problem, classify, noise_prefix_end
 from kurzum.models import Language
 
 __all__ = ["Choice", "candidates", "lede", "select"]
@@ -37,15 +37,34 @@ _LEAD_DUPLICATE = 0.7  # a body sentence sharing this share of concepts with the
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A candidate sentence, the text of its bullet, the concepts it covers, whether it leans.
+    """A candidate sentence, the text of its bullet and the concepts it covers.
 
-    ``leans``: it opens with a reference, so it may only follow its preceding sentence.
+    Whether it can stand alone (``standalone.classify``) is decided only when selection
+    looks at it (most candidates are never looked at), and remembered in ``verdict``.
     """
 
     info: SentenceInfo
     short: Shortened
     stems: frozenset[str]
-    leans: bool = False
+    language: Language = "de"
+    verdict: list[Problem | None] = field(default_factory=list, compare=False)
+
+    @property
+    def problem(self) -> Problem | None:
+        """What keeps the bullet from standing alone (None: nothing), computed once."""
+        if not self.verdict:
+            self.verdict.append(classify(self.short.text, self.language))
+        return self.verdict[0]
+
+    @property
+    def rejected(self) -> bool:
+        """Noise, no fact or a fragment: never a bullet."""
+        return self.problem in ("noise", "nofact", "fragment")
+
+    @property
+    def leans(self) -> bool:
+        """It opens with a reference: it may only follow its preceding sentence."""
+        return self.problem == "reference"
 
 
 def candidates(
@@ -80,23 +99,30 @@ def candidates(
         short = shorten(text, language, max_chars, soft, start)
         if short is None:
             continue
-        problem = classify(short.text, language)
-        if problem in ("noise", "nofact", "fragment"):
-            continue
         stems = info.stems
         if short.text != text:
             stems = content_stems(short.text, language)
-        result.append(Choice(info, short, stems, leans=problem == "reference"))
+        result.append(Choice(info, short, stems, language))
     return result
 
 
 def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
     """The position in ``choices`` of the bullet that carries the main news, or None."""
-    window = [i for i, c in enumerate(choices) if not c.leans and not _quoted(c)][:_LEDE_WINDOW]
+    window: list[int] = []
+    fallback: int | None = None
+    for i, choice in enumerate(choices):
+        if choice.rejected or choice.leans:
+            continue
+        if fallback is None:
+            fallback = i
+        if not _quoted(choice):
+            window.append(i)
+            if len(window) == _LEDE_WINDOW:
+                break
     if not window:  # only quotes or leaning sentences: the first that stands alone
-        window = [i for i, c in enumerate(choices) if not c.leans][:1]
-    if not window:
-        return None
+        if fallback is None:
+            return None
+        window = [fallback]
     best = window[0]
     if head:
         shared = [len(choices[i].stems & head) for i in window]
@@ -138,17 +164,22 @@ def select(
         for c in choices
     ]
     while len(chosen) < count:
-        best = -1
-        best_value = -1.0
+        ranked: list[tuple[float, int]] = []
         for position, choice in enumerate(choices):
             index = choice.info.sentence.index
-            if index in chosen or (choice.leans and index - 1 not in chosen):
+            if index in chosen:
                 continue
             if any(_overlap(choice, c) > _REDUNDANCY for c in chosen.values()):
                 continue
-            value = _value(choice, weights, covered, scale[position])
-            if value > best_value:
-                best, best_value = position, value
+            ranked.append((-_value(choice, weights, covered, scale[position]), position))
+        ranked.sort()  # best value first; equal values: the earlier sentence
+        best = -1
+        for _, position in ranked:
+            choice = choices[position]
+            if choice.rejected or (choice.leans and choice.info.sentence.index - 1 not in chosen):
+                continue
+            best = position
+            break
         if best < 0:
             break
         picked = choices[best]
