@@ -28,8 +28,12 @@ def selection(items: list[EvalItem]) -> list[EvalItem]:
     english = sorted(
         (i for i in usable if i.article and i.article.language == "en"), key=lambda i: i.id or ""
     )
-    chosen = [i for i in usable if i.article and i.article.language in ("de", "fr")]
-    return chosen + english[::2]
+    keep = {id(i) for i in english[::2]}
+    chosen = [
+        i for i in usable if i.article and (i.article.language in ("de", "fr") or id(i) in keep)
+    ]
+    # the order and empty-string fields of make_lead3.py, so both files line up row by row
+    return sorted(chosen, key=lambda i: (str(i.article.language if i.article else ""), i.id or ""))
 
 
 def main() -> None:
@@ -56,8 +60,8 @@ def main() -> None:
                     "system": args.system,
                     "index": index,
                     "bullet": bullet,
-                    "title": article.title,
-                    "lead": article.lead,
+                    "title": article.title or "",
+                    "lead": article.lead or "",
                 }
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
                 rows += 1
