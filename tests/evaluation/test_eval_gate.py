@@ -28,8 +28,8 @@ pytestmark = pytest.mark.skipif(
 
 # Cross-validated margin floors over lead-3, F1 points: (ROUGE-1, ROUGE-L joined).
 # Measured at the frozen output (commit "Freeze the summarizer output"): de +1.05/+0.34,
-# fr -1.69/-2.57, en +0.01/-0.87. fr and en are below lead-3 (issue 11's target is +1 everywhere): these
-# floors stop regressions, they do not claim the target is met.
+# fr -1.69/-2.57, en +0.01/-0.87. fr and en are below lead-3 (issue 11's target is +1
+# everywhere): these floors stop regressions, they do not claim the target is met.
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
     "de": (0.8, 0.0),
     "fr": (-2.2, -3.1),
