@@ -78,6 +78,10 @@ def create_publication(
     webhook_secret: str | None = None,
     jwt_public_keys: list[str] | None = None,
     jwt_audience: str | None = None,
+    allowed_origins: list[str] | None = None,
+    frame_ancestors: list[str] | None = None,
+    login_url: str | None = None,
+    subscribe_offers: dict[str, Any] | None = None,
 ) -> Publication:
     """Add a publication; ConflictError when the slug is taken."""
     if review_policy not in REVIEW_POLICIES:
@@ -95,6 +99,10 @@ def create_publication(
         webhook_secret=webhook_secret,
         jwt_public_keys=list(jwt_public_keys or []),
         jwt_audience=jwt_audience,
+        allowed_origins=list(allowed_origins or []),
+        frame_ancestors=list(frame_ancestors or []),
+        login_url=login_url,
+        subscribe_offers=dict(subscribe_offers or {}),
     )
     session.add(pub)
     session.flush()
