@@ -17,8 +17,9 @@ from kurzum.errors import ConfigError
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.usecases.dispatch import Dispatcher
-from kurzum.web import errors, pages
+from kurzum.web import embed, errors, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader
+from kurzum.web.cors import EmbedMiddleware
 from kurzum.workers.inprocess import InProcessWorker
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,8 @@ def create_app(
             'Every error has the shape `{"error": {"code", "message", "fields"?}}`.'
         ),
         lifespan=lifespan,
+        docs_url=None,  # served by kurzum.web.embed from local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -156,8 +159,10 @@ def create_app(
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(EmbedMiddleware)  # outside SecurityHeaders: it may lift the frame ban
     for module in (publisher, reader, accounts, editor, admin):
         app.include_router(module.router)
+    embed.install(app)  # fragment, /embed/v1/kurzum-summary.js, offline /docs (issue 12)
     pages.install(app)  # reader and editor HTML pages + /static (issue 5)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")

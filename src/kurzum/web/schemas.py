@@ -49,9 +49,7 @@ def _public_key(value: str) -> str:
 PublicKey = Annotated[str, Field(max_length=10_000), AfterValidator(_public_key)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 # A browser origin as sent in the Origin header: scheme, host, optional port, nothing else.
-Origin = Annotated[
-    str, Field(max_length=300, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
-]
+Origin = Annotated[str, Field(max_length=300, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")]
 HttpUrl = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
 
 
