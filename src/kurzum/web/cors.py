@@ -30,7 +30,7 @@ _PUB_PATH = re.compile(r"^/api/v1/reader/publications/([a-z0-9][a-z0-9-]{0,63})/
 _REPORT_PATH = re.compile(r"^/api/v1/reader/summaries/([0-9]{1,10})/reports$")
 _PAGE_PATH = re.compile(r"^/p/([a-z0-9][a-z0-9-]{0,63})(/|$)")
 ALLOW_METHODS = b"GET, HEAD, POST, OPTIONS"
-ALLOW_HEADERS = b"Authorization, Content-Type, X-CSRF-Token"
+ALLOW_HEADERS = b"Authorization, Content-Type, Accept-Language, X-CSRF-Token"
 MAX_AGE = b"600"
 FRAME_NONE = (b"content-security-policy", b"frame-ancestors 'none'")
 

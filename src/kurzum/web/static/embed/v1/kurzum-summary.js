@@ -34,7 +34,7 @@ const CSS = `
 :host([hidden]){display:none}
 section{background:var(--kurzum-bg,#f3f5f7);border-left:4px solid var(--kurzum-accent,#b3122a);border-radius:var(--kurzum-radius,6px);padding:.75rem 1rem 1rem}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;margin-bottom:.5rem}
-h2{font:800 1.1rem/1.3 var(--kurzum-title-font,inherit);margin:0}
+h2{font-family:var(--kurzum-title-font,inherit);font-size:1.1rem;font-weight:800;line-height:1.3;margin:0}
 .label{font-size:.8rem;font-weight:600;color:var(--kurzum-muted,#555);border:1px solid currentColor;border-radius:999px;padding:0 .55rem}
 .label.reviewed{color:var(--kurzum-reviewed,#17622f)}
 ul{margin:0;padding-left:1.25rem;display:grid;gap:.75rem}
