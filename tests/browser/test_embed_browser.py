@@ -38,7 +38,7 @@ ARTICLE = "nordkorea-2024-10"
 AUDIENCE = "kurzum-blick"
 HOST_CSS = """
 body { font: 18px/1.6 Georgia, serif; color: rgb(20, 20, 20); margin: 0; background: #fff; }
-header.site { background: rgb(225, 0, 15); color: #fff; padding: 12px 24px; font: 700 28px/1 Arial; }
+header.site { background: rgb(225, 0, 15); color: #fff; padding: 12px 24px; font: 700 28px Arial; }
 main { max-width: 720px; margin: 0 auto; padding: 16px; }
 h1 { font: 800 34px/1.15 Arial, sans-serif; }
 h2 { color: rgb(200, 0, 0); font: 700 20px/1.2 Arial, sans-serif; text-transform: uppercase; }
