@@ -349,3 +349,18 @@ def test_screenshots_of_a_host_page(
             page.screenshot(path=str(target / f"embed-{name}.png"))
         finally:
             ctx.close()
+
+
+def test_readme_component_snippet_works_as_published(
+    embed: Embed, host: HostSite, context: BrowserContext
+) -> None:
+    """The README's component example, pointed at this kurzum, on the publisher's origin."""
+    from tests.test_readme_integration import readme_examples
+
+    snippet = readme_examples()["component-html"].replace("https://kurzum.example", embed.live.url)
+    host.pages["/readme.html"] = f'<!doctype html><html lang="de"><body>{snippet}</body></html>'
+    page, _ = open_host(context, f"{host.origin}/readme.html")
+    expect(page.locator("kurzum-summary [part=notice]").first).to_contain_text("Abo")
+    expect(page.locator("kurzum-summary [part=login-link]")).to_have_attribute(
+        "href", f"{host.origin}/login"
+    )
