@@ -137,6 +137,7 @@ class EmbedMiddleware:
             )
             response.headers["Vary"] = "Origin"
             response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Content-Type-Options"] = "nosniff"
             await response(scope, receive, send)
             return
         cors = [
