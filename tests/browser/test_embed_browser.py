@@ -364,3 +364,40 @@ def test_readme_component_snippet_works_as_published(
     expect(page.locator("kurzum-summary [part=login-link]")).to_have_attribute(
         "href", f"{host.origin}/login"
     )
+
+
+@pytest.fixture
+def neighbour() -> Iterator[HostSite]:
+    """The publisher's site on the same site as kurzum (another port of 127.0.0.1): like
+    www.blick.example next to kurzum.blick.example, the kurzum session cookie goes along."""
+    yield from _serve("127.0.0.1")
+
+
+def test_kurzum_session_cookie_from_a_sibling_site(
+    embed: Embed, neighbour: HostSite, context: BrowserContext
+) -> None:
+    with embed.live.session_factory() as session:
+        pub = repo.get_publication(session, "blick")
+        pub.allowed_origins = [*pub.allowed_origins, neighbour.origin]
+        session.commit()
+    neighbour.pages["/cookie.html"] = host_page(embed)
+    reader = embed.live.account("reader", subscribed=False)
+    login = {"email": reader.email, "password": reader.password}
+    assert context.request.post(f"{embed.live.url}/api/v1/auth/login", data=login).ok
+    page, _ = open_host(context, f"{neighbour.origin}/cookie.html")
+    expect(page.locator("kurzum-summary [part=subscribe-link]")).to_be_visible()
+    assert page.locator("kurzum-summary [part=login-link]").count() == 0  # no second login
+    subscriber = embed.live.account("reader", subscribed=True)
+    login = {"email": subscriber.email, "password": subscriber.password}
+    assert context.request.post(f"{embed.live.url}/api/v1/auth/login", data=login).ok
+    page, _ = open_host(context, f"{neighbour.origin}/cookie.html")
+    expect(page.locator("kurzum-summary [part=bullet-text]")).to_have_text(embed.bullets)
+    page.locator("kurzum-summary [part=report-button]").nth(1).click()
+    page.locator("kurzum-summary [part=report-input]").nth(1).fill("Falsche Zahl")
+    page.locator("kurzum-summary [part=report-submit]").nth(1).click()
+    expect(page.locator("kurzum-summary [part=status]")).to_have_text(
+        "Danke! Die Redaktion prüft deine Meldung."
+    )
+    with embed.live.session_factory() as session:
+        reports = [(r.bullet, r.message) for r in session.query(ErrorReport).all()]
+    assert reports == [(1, "Falsche Zahl")]
