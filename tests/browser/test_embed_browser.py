@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
+from kurzum.labels import label
 from kurzum.pipeline import split_paragraphs
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
@@ -140,7 +141,7 @@ def embed(live: Live, host: HostSite, signing_key: Any) -> Embed:
         text = "\n\n".join(p for p in paragraphs if p)
         start = int(served.bullets[0]["sources"][0]["start"])
         number = text[:start].count("\n\n") + (0 if article.lead else 1)
-        result = Embed(live, served.bullet_texts, summaries.label(served), paragraphs, number)
+        result = Embed(live, served.bullet_texts, label(served), paragraphs, number)
         session.commit()
     return result
 
