@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip install -q --disable-pip-version-check
 
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: install install-test install-bench run test check lint lock bench bench-quality bench-scale bench-load bench-editorial bench-recovery clean
+.PHONY: install install-test install-bench run test check docs lint lock bench bench-quality bench-scale bench-load bench-editorial bench-recovery clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The README's settings table and CLI reference, generated from Settings and the CLI.
+docs: install
+	$(PY) -m kurzum.cli.docs
 
 check: install-test
 	$(VENV)/bin/ruff format --check src tests

@@ -31,6 +31,7 @@ NOTICES = {
     "Please log in if you have a subscription.",
 }
 ACTOR = Actor("demo")
+DEMO_KEY_NAME = "demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ def load_demo(session: Session, demo_dir: Path = DEMO_DIR) -> DemoResult:
         loaded.append(external_id)
     for spec in ACCOUNTS:
         _account(session, pub, spec)
-    _, key = repo.create_api_key(session, pub, name="demo")
+    repo.revoke_api_keys_named(session, pub, DEMO_KEY_NAME)  # the last run's key stops working
+    _, key = repo.create_api_key(session, pub, name=DEMO_KEY_NAME)
     session.flush()
     return DemoResult(pub.slug, tuple(loaded), ACCOUNTS, key)

@@ -129,13 +129,13 @@ def stored_to_core(article: StoredArticle) -> Article:
     )
 
 
-def make_summary(article: Article, settings: Settings | None = None) -> Summary:
+def make_summary(article: Article, settings: Settings) -> Summary:
     """Summarize with the configured backend (``summary_backend``; extractive by default).
 
     The LLM backends never raise for model failures: they fall back to the extractive summary
     with ``Summary.fell_back`` set and an "llm fallback: …" note saying why.
     """
-    if settings is None or settings.summary_backend == "extractive":
+    if settings.summary_backend == "extractive":
         return summarize(article, SummaryOptions())
     from kurzum.backends import shared_backend  # lazily: the LLM client and httpx
 

@@ -1,17 +1,21 @@
 """Service settings: ``KURZUM_*`` environment variables over an optional TOML file.
 
 ``KURZUM_CONFIG=/etc/kurzum.toml`` names the file (top-level keys are the field names).
-Build with :func:`get_settings`; nothing is created at import time. Validation runs at start:
-outside development the service refuses the default secret.
+Build with :func:`get_settings` once, at the edge (a CLI command, the app factory), and pass the
+object down: nothing below the CLI and the app factory reads the environment. Validation runs
+at start: outside development the service refuses the default secret, and
+:meth:`Settings.check_usable` refuses a configuration the service or a worker cannot run with.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +30,9 @@ DEFAULT_SECRET = "change-me-development-only"
 Environment = Literal["development", "test", "production"]
 WorkerMode = Literal["thread", "off", "celery"]
 BackendName = Literal["extractive", "llm", "hybrid"]
+LLMResponseFormat = Literal["json_schema", "json_object", "none"]
+# Broker URL schemes Celery (kombu) can use here: Redis and RabbitMQ.
+BROKER_SCHEMES = ("redis", "rediss", "redis+socket", "amqp", "amqps", "pyamqp")
 
 
 class Settings(BaseSettings):
@@ -103,6 +110,42 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, description="API key of the LLM server.")
     llm_timeout: float = Field(default=30.0, gt=0, description="Seconds per LLM request.")
     llm_concurrency: int = Field(default=4, ge=1, description="Parallel LLM requests.")
+    llm_stream: bool = Field(
+        default=False, description="Ask the LLM server for server-sent events (streaming)."
+    )
+    llm_response_format: LLMResponseFormat = Field(
+        default="json_schema",
+        description="How JSON is requested: json_schema (vLLM, llama.cpp, Ollama, OpenAI), "
+        "json_object (plain JSON mode) or none (prompt only).",
+    )
+    llm_max_retries: int = Field(
+        default=2,
+        ge=0,
+        description="Extra LLM attempts after a 429, a 5xx or a refused connection.",
+    )
+    llm_backoff: float = Field(
+        default=0.5, ge=0, description="First LLM retry delay in seconds, doubled per retry."
+    )
+    llm_max_backoff: float = Field(
+        default=30.0, ge=0, description="Longest LLM retry delay, also the cap on Retry-After."
+    )
+    llm_breaker_failures: int = Field(
+        default=5, ge=1, description="Consecutive failed LLM calls that open the circuit breaker."
+    )
+    llm_breaker_cooldown: float = Field(
+        default=30.0, ge=0, description="Seconds the LLM circuit stays open before a trial call."
+    )
+    llm_temperature: float = Field(
+        default=0.2, ge=0, le=2, description="Sampling temperature of the LLM."
+    )
+    llm_max_tokens: int = Field(
+        default=800, ge=1, description="LLM answer budget in tokens (raised for long summaries)."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed (throttles, logs); empty: none, * : any.",
+    )
     # Celery scale-out (issue 6): `kurzum worker`, `import`, `backfill`, `reconcile`.
     broker_url: str = Field(
         default="redis://127.0.0.1:6379/0",
@@ -140,6 +183,24 @@ class Settings(BaseSettings):
         default=50, ge=1, description="Backfill tasks allowed to wait in the broker at once."
     )
 
+    @field_validator("llm_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https://, got {value!r}")
+        return value or None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_list(cls, value: str) -> str:
+        for entry in (e.strip() for e in value.split(",")):
+            if entry and entry != "*":
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or network: {entry!r}") from None
+        return value
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production":
@@ -162,6 +223,56 @@ class Settings(BaseSettings):
     def embedded(self) -> bool:
         """True for the SQLite default: ``serve`` upgrades the schema itself."""
         return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        """``trusted_proxies`` as a tuple of addresses, networks or ``*`` (empty: none)."""
+        return tuple(e.strip() for e in self.trusted_proxies.split(",") if e.strip())
+
+    def usable_problem(self, *, celery: bool = False) -> str | None:
+        """Why a service or worker cannot run with these settings (one line), else None.
+
+        Checked at start by ``kurzum serve`` and ``kurzum worker``; ``celery`` adds the broker.
+        """
+        if self.summary_backend != "extractive" and not (self.llm_url and self.llm_model):
+            return (
+                f"KURZUM_SUMMARY_BACKEND={self.summary_backend} needs KURZUM_LLM_URL and "
+                "KURZUM_LLM_MODEL"
+            )
+        scheme = self.broker_url.split("://", 1)[0] if "://" in self.broker_url else ""
+        if celery and scheme not in BROKER_SCHEMES:
+            return (
+                f"KURZUM_BROKER_URL must be a Redis or RabbitMQ URL "
+                f"({', '.join(s + '://' for s in BROKER_SCHEMES)}), got {self.broker_url!r}"
+            )
+        return None
+
+    def check_usable(self, *, celery: bool = False) -> None:
+        """Raise ConfigError with :meth:`usable_problem`'s reason, if there is one."""
+        problem = self.usable_problem(celery=celery)
+        if problem:
+            raise ConfigError(f"cannot start: {problem}")
+
+    def serialize(self) -> str:
+        """These settings as JSON, secrets included: hands them to ``serve --workers`` processes.
+
+        Treat the result like the secret key itself (it contains it).
+        """
+        data = self.model_dump(mode="json")
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                data[name] = value.get_secret_value()
+        return json.dumps(data)
+
+    @classmethod
+    def deserialize(cls, text: str) -> Settings:
+        """The settings :meth:`serialize` wrote, validated again (the environment is not read:
+        every field is given)."""
+        try:
+            return cls(**json.loads(text))
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"cannot read serialized settings: {exc}") from None
 
     @classmethod
     def settings_customise_sources(

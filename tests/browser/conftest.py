@@ -115,6 +115,11 @@ class Live:
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
     """kurzum on a fresh SQLite file with the demo loaded, served by uvicorn on 127.0.0.1."""
+    yield from serve_live(tmp_path)
+
+
+def serve_live(tmp_path: Path) -> Iterator[Live]:
+    """The body of the ``live`` fixture (also used by tests outside this folder)."""
     settings = Settings(environment="test", data_dir=tmp_path, worker="off", cookie_secure=False)
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)

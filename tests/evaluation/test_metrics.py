@@ -20,7 +20,7 @@ def test_stemming_is_per_language() -> None:
 
 def test_identical_summaries_score_one() -> None:
     bullets = ["Die Häuser wachsen.", "Der Sturm zieht nach Osten."]
-    assert rouge(bullets, bullets, "de") == RougeScores(1.0, 1.0, 1.0)
+    assert rouge(bullets, bullets, "de") == RougeScores(1.0, 1.0, 1.0, 1.0)
 
 
 def test_disjoint_summaries_score_zero() -> None:
@@ -60,3 +60,11 @@ def test_lead_n_takes_first_sentences_lead_included() -> None:
         "Dritter Satz von Dr. Müller.",
     ]
     assert lead_n(article, 10)[-1] == "Vierter Satz."
+
+
+def test_joined_lcs_is_order_sensitive_unlike_lsum() -> None:
+    reference = ["Der Sturm zieht nach Osten.", "Die Häuser wachsen schnell."]
+    swapped = ["Die Häuser wachsen schnell.", "Der Sturm zieht nach Osten."]
+    scores = rouge(swapped, reference, "de")
+    assert scores.rl == pytest.approx(1.0)  # Lsum: the union LCS per line finds both
+    assert scores.rl_joined < 0.7  # one LCS over the joined text cannot cross the swap

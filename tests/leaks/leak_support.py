@@ -56,6 +56,9 @@ SPOOFED_IP = {
     "Forwarded": "for=66.249.66.1;proto=https",
 }
 SPOOFED_REFERER = {"Referer": "https://www.google.com/"}
+# The publisher's site (on Blick's CORS allow-list) and a site that is not listed (issue 12).
+LISTED_ORIGIN = "https://www.blick.example"
+UNLISTED_ORIGIN = "https://evil.example"
 
 # Prefixes of routes that are not about articles at all.
 SKIPPED = ("/static", "/docs", "/redoc", "/openapi.json", "/healthz")
@@ -156,8 +159,15 @@ def build_world(
             review_policy=policy,
             jwt_public_keys=[public_pem],
             jwt_audience=AUDIENCE,
+            allowed_origins=[LISTED_ORIGIN],
         )
-        other = repo.create_publication(session, slug="zeitung", name="Zeitung", language="de")
+        other = repo.create_publication(
+            session,
+            slug="zeitung",
+            name="Zeitung",
+            language="de",
+            allowed_origins=[UNLISTED_ORIGIN],  # another publication's origin opens nothing here
+        )
         users = {
             name: accounts.create_user(
                 session,
@@ -217,6 +227,9 @@ class Requester:
     cookie: str | None = None  # name of the world's session to send
     tamper: bool = False
     headers: Callable[[], dict[str, str]] = dict
+    # cross-origin callers are about the reader API: a page a subscriber opens from a link
+    # elsewhere is theirs to read, and a script elsewhere cannot read it (no CORS headers)
+    api_only: bool = False
 
     def client(self, world: World) -> TestClient:
         client = TestClient(world.app)
@@ -256,10 +269,30 @@ NOT_ENTITLED = (
         "googlebot-everything",
         headers=lambda: {"User-Agent": GOOGLEBOT} | SPOOFED_IP | SPOOFED_REFERER,
     ),
+    # CORS: a listed origin grants nothing by itself; an unlisted one gets no data even with
+    # a subscriber's cookie or JWT
+    Requester("listed-origin-anonymous", headers=lambda: {"Origin": LISTED_ORIGIN}),
+    Requester(
+        "listed-origin-non-subscriber", "non-subscriber", headers=lambda: {"Origin": LISTED_ORIGIN}
+    ),
+    Requester(
+        "unlisted-origin-subscriber",
+        "subscriber",
+        headers=lambda: {"Origin": UNLISTED_ORIGIN},
+        api_only=True,
+    ),
+    Requester(
+        "unlisted-origin-jwt-subscriber",
+        headers=lambda: {"Origin": UNLISTED_ORIGIN} | _bearer(token)(),
+        api_only=True,
+    ),
 )
 ENTITLED = (
     Requester("subscriber", "subscriber"),
     Requester("jwt-subscriber", headers=_bearer(token)),
+    Requester(
+        "listed-origin-jwt-subscriber", headers=lambda: {"Origin": LISTED_ORIGIN} | _bearer(token)()
+    ),
 )
 
 
@@ -323,6 +356,11 @@ def cache_problems(response: Response, requester: Requester) -> list[str]:
     problems = []
     if "public" in control or "s-maxage" in control:
         problems.append(f"shared-cacheable: {control!r}")
+    allowed = response.headers.get("access-control-allow-origin")
+    if allowed is not None and allowed != LISTED_ORIGIN:
+        problems.append(f"CORS answer for an origin that is not listed: {allowed!r}")
+    if allowed is not None and "origin" not in vary:
+        problems.append(f"CORS answer without Vary: Origin ({vary!r})")
     if leaks(response):  # an entitled answer
         if "private" not in control or "no-store" not in control:
             problems.append(f"entitled answer with Cache-Control {control!r}")

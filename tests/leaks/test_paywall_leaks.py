@@ -13,8 +13,10 @@ from fastapi import FastAPI
 from leak_support import (
     ARTICLE_ID,
     ENTITLED,
+    LISTED_ORIGIN,
     NOT_ENTITLED,
     STATES,
+    UNLISTED_ORIGIN,
     Requester,
     World,
     build_world,
@@ -30,6 +32,7 @@ from kurzum.storage.db import SessionFactory
 from kurzum.workers.inprocess import InProcessWorker
 
 SUMMARY_API = f"/api/v1/reader/publications/blick/articles/{ARTICLE_ID}/summary"
+SUMMARY_FRAGMENT = SUMMARY_API + ".html"  # the same box as HTML for SSR/ESI (issue 12)
 ARTICLE_PAGE = f"/p/blick/{ARTICLE_ID}"
 # Non-reader surfaces (editor, admin, publisher API) are checked with one requester per path
 # to entitlement: no credentials, a reader's session, a forged token, a spoofed crawler.
@@ -45,10 +48,11 @@ def check_matrix(world: World, *, served: bool) -> list[str]:
     problems: list[str] = []
     paths = routes(world.app, world)
     assert SUMMARY_API in paths, paths
+    assert SUMMARY_FRAGMENT in paths, paths
     reader_paths = [p for p in paths if reader_facing(p)]
     other_paths = [p for p in paths if not reader_facing(p)]
     entitled = {r.name: (r, r.client(world)) for r in ENTITLED}
-    controls = [SUMMARY_API] + ([ARTICLE_PAGE] if ARTICLE_PAGE in paths else [])
+    controls = [SUMMARY_API, SUMMARY_FRAGMENT] + ([ARTICLE_PAGE] if ARTICLE_PAGE in paths else [])
     for requester, client in entitled.values():
         for path in controls:
             response = get(client, path)
@@ -64,6 +68,8 @@ def check_matrix(world: World, *, served: bool) -> list[str]:
     for requester in NOT_ENTITLED:
         client = requester.client(world)
         for path in reader_paths:
+            if requester.api_only and not path.startswith("/api/"):
+                continue
             first = get(subscriber, path)
             after = get(client, path)  # subscriber first, then this requester
             before = get(client, path)  # this requester first, then the subscriber
@@ -117,3 +123,43 @@ def test_no_bullet_text_for_requesters_without_entitlement(
                     requester, "after the switch to free", cache_problems(response, requester)
                 )
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
+
+
+@pytest.mark.parametrize("state", ["published", "premium-to-free"])
+def test_cors_answers_only_listed_origins_and_carry_no_data_elsewhere(
+    state: str, app: FastAPI, session_factory: SessionFactory, worker: InProcessWorker
+) -> None:
+    """Preflight and actual calls of every reader API path from an unlisted origin: no
+    Access-Control-Allow-Origin, no marker, even with a subscriber's credentials; the listed
+    origin gets its own origin back (never "*") with Vary: Origin."""
+    world = build_world(app, session_factory, worker, state)
+    if state == "premium-to-free":
+        world.put_article(premium=False)  # a free summary is still not for unlisted origins
+    subscriber = next(r for r in ENTITLED if r.name == "subscriber").client(world)
+    problems: list[str] = []
+    api_paths = [p for p in routes(world.app, world) if p.startswith("/api/v1/reader/")]
+    preflight = {
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    for path in [*api_paths, f"/api/v1/reader/summaries/{world.summary_id}/reports"]:
+        for method in ("OPTIONS", "GET"):
+            headers = {"Origin": UNLISTED_ORIGIN} | (preflight if method == "OPTIONS" else {})
+            response = subscriber.request(method, path, headers=headers)
+            if "access-control-allow-origin" in response.headers or leaks(response):
+                problems.append(f"unlisted {method} {path} -> {response.status_code}")
+            if "origin" not in response.headers.get("vary", "").lower():
+                problems.append(f"unlisted {method} {path}: no Vary: Origin")
+        listed = subscriber.options(path, headers={"Origin": LISTED_ORIGIN} | preflight)
+        ours = path.startswith("/api/v1/reader/publications/blick/") or "/summaries/" in path
+        if ours and listed.headers.get("access-control-allow-origin") != LISTED_ORIGIN:
+            problems.append(f"listed preflight {path} -> {listed.status_code}")
+    posted = subscriber.post(
+        f"/api/v1/reader/summaries/{world.summary_id}/reports",
+        json={"bullet": 0, "message": "x"},
+        headers={"Origin": UNLISTED_ORIGIN},
+    )
+    if posted.status_code != 403:
+        problems.append(f"report from an unlisted origin -> {posted.status_code}")
+    subscriber.close()
+    assert not problems, "\n".join(problems)

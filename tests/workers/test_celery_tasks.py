@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kurzum.archive.importer import store_batch
 from kurzum.archive.records import Record
@@ -235,9 +235,15 @@ def test_live_articles_are_summarized_before_backfill(stack_factory: Callable[..
 def test_failure_is_stored_and_shown_to_editors_after_the_last_retry(
     stack_factory: Callable[..., Stack],
 ) -> None:
-    # The LLM backend without a configured server fails for real on every attempt.
-    stack = stack_factory(summary_backend="llm", max_attempts="3", retry_base_seconds="0.2")
+    # An article whose stored text is empty fails for real on every attempt (a worker refuses
+    # to start on an unusable configuration, so the failure comes from the article).
+    stack = stack_factory(max_attempts="3", retry_base_seconds="0.2")
     ((article_id, digest),) = stack.store(1, "kaputt")
+    with stack.factory() as session:
+        session.execute(
+            update(Article).where(Article.id == article_id).values(title=None, lead=None, body="")
+        )
+        session.commit()
     stack.start_worker("--no-reconcile")
     CeleryDispatcher(make_celery(stack.settings)).summarize(article_id, digest)
 
@@ -253,7 +259,7 @@ def test_failure_is_stored_and_shown_to_editors_after_the_last_retry(
     with stack.factory() as session:
         article = session.get(Article, article_id)
         assert article is not None
-        assert article.attempts >= 3 and article.error and "LLM" in article.error
+        assert article.attempts >= 3 and article.error and "no text" in article.error
         assert not list(session.scalars(select(SummaryVersion)))
         editor = accounts.create_user(session, "ed@example.org", PASSWORD, role="editor")
         session.commit()
@@ -268,7 +274,7 @@ def test_failure_is_stored_and_shown_to_editors_after_the_last_retry(
         assert login.status_code == 200, login.text
         listed = client.get("/api/v1/editor/failures").json()
     assert [(f["external_id"], f["status"]) for f in listed] == [("kaputt-0", "failed")]
-    assert "LLM" in listed[0]["error"]
+    assert "no text to summarize" in listed[0]["error"]
 
 
 def test_the_service_sends_new_articles_to_the_celery_workers(

@@ -8,6 +8,7 @@ all: long enough, a complete statement, not a question, not a piece of a longer 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,24 +81,34 @@ def _stemmer(language: Language) -> Stemmer.Stemmer:
 
 # Stem of every lower-cased word seen so far, "" for function and one-letter words. News
 # vocabulary repeats from article to article, so most words are looked up, not stemmed again
-# (a third of the core's time went to stemming). Cleared when full; values never change.
+# (a third of the core's time went to stemming). Thread-safe: a table is only ever added to
+# (under the lock) and never cleared in place; when full, a fresh table replaces it, so a
+# thread still reading the old one keeps every word it asked for (issue 15).
 _STEMS: dict[Language, dict[str, str]] = {"de": {}, "fr": {}, "en": {}}
 _STEM_CACHE_SIZE = 200_000
+_STEMS_LOCK = threading.Lock()
 
 
 def _stem_table(words: set[str], language: Language) -> dict[str, str]:
-    """The stem table of ``language``, completed with ``words`` (lower-cased)."""
+    """A stem table of ``language`` that contains every word of ``words`` (lower-cased)."""
     table = _STEMS[language]
-    new = words.difference(table)
-    if new:
+    if not words.difference(table):  # (difference has a fast path for dicts, issubset not)
+        return table  # the common case: no lock, the table only ever grows
+    with _STEMS_LOCK:
+        table = _STEMS[language]
+        new = words.difference(table)
+        if not new:
+            return table
         if len(table) + len(new) > _STEM_CACHE_SIZE:
-            table.clear()
-            new = words
+            table = {}  # replace, never clear: readers of the old table are unaffected
+            new = set(words)
         stop = STOPWORDS[language]
         content = [w for w in new if len(w) > 1 and w not in stop]
-        table.update(dict.fromkeys(new, ""))
-        table.update(zip(content, _stemmer(language).stemWords(content), strict=True))
-    return table
+        entries = dict.fromkeys(new, "")
+        entries.update(zip(content, _stemmer(language).stemWords(content), strict=True))
+        table.update(entries)
+        _STEMS[language] = table
+        return table
 
 
 def _stems_of(words: list[str], table: dict[str, str]) -> frozenset[str]:

@@ -1,67 +1,148 @@
-"""Choosing the bullets: greedy coverage of the article's concepts per character.
+"""Choosing the bullets: the lede first, then greedy coverage of the article's concepts.
 
-Each round takes the usable sentence whose not-yet-covered concept weight, per character of
-its (possibly shortened) bullet, boosted for early sentences and damped for quotes, is the
-highest. A sentence that opens with a back-reference ("Er sagte …", "Diese wurden …") is only
-eligible once the sentence before it is a bullet, so the two stand next to each other, and a
-near-duplicate of a chosen bullet is never eligible. Bullets are returned in article order.
+Candidates are the usable statements of the article (not from a separate lead unless
+``repeat_lead``), shortened by safe cuts only, that can stand alone (``standalone.classify``)
+or lean only on the sentence right before them once that one is a bullet.
+
+Bullet 1 is the lede: the first candidate that is not a quotation, unless one of the next
+two shares clearly more concepts with the title and lead (what the editors announce).
+Bullets 2 and more are taken greedily by not-yet-covered concept weight per character,
+boosted for early sentences and figures, damped for quotes; a near-duplicate of a chosen
+bullet is never taken. Bullets 2 and more follow the lede in article order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo, content_stems
-from kurzum.core.rank import Calibration
 from kurzum.core.shorten import Shortened, shorten
+from kurzum.core.standalone import Problem, classify, noise_prefix_end
 from kurzum.models import Language
 
-__all__ = ["Choice", "candidates", "select"]
+__all__ = ["Choice", "candidates", "lede", "select"]
 
 # Added to every sentence's covered weight, so that a sentence covering nothing new can still
-# be chosen (by length and position) when an article has nothing better: far below the weight
-# of one concept (at least 1 unless ``singleton`` is tuned below it).
+# be chosen (by length and position) when an article has nothing better.
 _BASE = 0.01
+_QUOTE = 0.5  # a sentence all inside quotation marks is worth half as much (colour, not fact)
+_REDUNDANCY = 0.5  # sharing more than this share of concepts with a bullet: a near-duplicate
+_LEDE_WINDOW = 3  # the lede is one of the first three candidates ...
+_LEDE_MARGIN = 2  # ... and a later one wins only with this many more title/lead concepts
+_QUOTED_LEDE = 0.5  # a sentence this much inside quotation marks is no lede ...
+_QUOTE_MARKS = "«»„“”\"‹›'‘"  # ... nor one opening with a quotation mark
+_LEAD_DUPLICATE = 0.7  # a body sentence sharing this share of concepts with the lead restates it
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A candidate sentence, the text of its bullet and the concepts that text covers."""
+    """A candidate sentence, the text of its bullet and the concepts it covers.
+
+    Whether it can stand alone (``standalone.classify``) is decided only when selection
+    looks at it (most candidates are never looked at), and remembered in ``verdict``.
+    """
 
     info: SentenceInfo
     short: Shortened
     stems: frozenset[str]
+    language: Language = "de"
+    verdict: list[Problem | None] = field(default_factory=list, compare=False)
+
+    @property
+    def problem(self) -> Problem | None:
+        """What keeps the bullet from standing alone (None: nothing), computed once."""
+        if not self.verdict:
+            self.verdict.append(classify(self.short.text, self.language))
+        return self.verdict[0]
+
+    @property
+    def rejected(self) -> bool:
+        """Noise, no fact or a fragment: never a bullet."""
+        return self.problem in ("noise", "nofact", "fragment")
+
+    @property
+    def leans(self) -> bool:
+        """It opens with a reference: it may only follow its preceding sentence."""
+        return self.problem == "reference"
 
 
 def candidates(
-    infos: list[SentenceInfo], max_chars: int, language: Language, soft_chars: int
+    infos: list[SentenceInfo],
+    max_chars: int,
+    language: Language,
+    soft_chars: int,
+    *,
+    exclude_paragraph: int | None = None,
+    lead_stems: frozenset[str] = frozenset(),
 ) -> list[Choice]:
-    """Every sentence that can be a bullet, shortened to ``soft_chars`` where it faithfully can."""
+    """Every sentence that can be a bullet, shortened safely towards ``soft_chars``.
+
+    Sentences of paragraph ``exclude_paragraph`` (the lead) and body sentences restating the
+    lead (most of their concepts are the lead's) are left out.
+    """
     result: list[Choice] = []
     soft = min(soft_chars, max_chars)
     for info in infos:
         if not info.usable or info.question:
             continue
-        short = shorten(info.sentence.text, language, max_chars, soft)
+        if exclude_paragraph is not None and info.sentence.paragraph == exclude_paragraph:
+            continue
+        if (
+            lead_stems
+            and info.stems
+            and len(info.stems & lead_stems) > _LEAD_DUPLICATE * len(info.stems)
+        ):
+            continue
+        text = info.sentence.text
+        start = noise_prefix_end(text, language)
+        short = shorten(text, language, max_chars, soft, start)
         if short is None:
             continue
         stems = info.stems
-        if short.text != info.sentence.text:
+        if short.text != text:
             stems = content_stems(short.text, language)
-        result.append(Choice(info, short, stems))
+        result.append(Choice(info, short, stems, language))
     return result
 
 
+def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
+    """The position in ``choices`` of the bullet that carries the main news, or None."""
+    window: list[int] = []
+    fallback: int | None = None
+    for i, choice in enumerate(choices):
+        if choice.rejected or choice.leans:
+            continue
+        if fallback is None:
+            fallback = i
+        if not _quoted(choice):
+            window.append(i)
+            if len(window) == _LEDE_WINDOW:
+                break
+    if not window:  # only quotes or leaning sentences: the first that stands alone
+        if fallback is None:
+            return None
+        window = [fallback]
+    best = window[0]
+    if head:
+        shared = [len(choices[i].stems & head) for i in window]
+        top = max(shared)
+        if top >= shared[0] + _LEDE_MARGIN:
+            best = window[shared.index(top)]
+    return best
+
+
+def _quoted(choice: Choice) -> bool:
+    """A quotation ("«…», sagte sie"): a voice on the news, not the news itself."""
+    return choice.info.quote >= _QUOTED_LEDE or choice.short.text[:1] in _QUOTE_MARKS
+
+
 def _form(info: SentenceInfo, calibration: Calibration) -> float:
-    """The multiplier of a sentence's value for its position and its share of quotation."""
-    first = 1 + calibration.first if info.rank == 0 else 1.0
+    """The multiplier of a sentence's value for position, quotation and figures."""
     return (
-        first
-        * (1 + calibration.position / (1 + info.rank))
-        * (1 - calibration.quote * info.quote)
+        (1 + calibration.position / (1 + info.rank))
+        * (1 - _QUOTE * info.quote)
         * (1 + calibration.numbers * min(info.numbers, 2) / 2)
-        * (1 + calibration.names * min(info.names, 4) / 4)
-        * (1 - calibration.leaning * info.leaning)
     )
 
 
@@ -70,45 +151,43 @@ def select(
     weights: dict[str, float],
     count: int,
     calibration: Calibration,
+    head: frozenset[str] = frozenset(),
 ) -> list[Choice]:
-    """Up to ``count`` choices covering the most concept weight, in article order."""
-    chosen: dict[int, Choice] = {}
-    covered: set[str] = set()
-    # What does not change between rounds: the length penalty and the form multiplier.
+    """Up to ``count`` choices: the lede, then the most concept weight, in article order."""
+    first = lede(choices, head)
+    if first is None or count < 1:
+        return []
+    chosen: dict[int, Choice] = {choices[first].info.sentence.index: choices[first]}
+    covered: set[str] = set(choices[first].stems)
     scale = [
         _form(c.info, calibration) / len(c.short.text) ** calibration.length_exponent
         for c in choices
     ]
-    # A choice's value only falls as concepts get covered, so its value with nothing covered
-    # bounds it in every round: later rounds look at choices best bound first and stop at a
-    # bound below the best value found (with a margin for rounding of the sums).
-    bound = [_value(c, weights, covered, factor) for c, factor in zip(choices, scale, strict=True)]
-    order = sorted(range(len(choices)), key=bound.__getitem__, reverse=True)
     while len(chosen) < count:
-        best = -1
-        best_value = -1.0
-        for position in order:
-            if bound[position] * _ROUNDING < best_value:
-                break
-            choice = choices[position]
+        ranked: list[tuple[float, int]] = []
+        for position, choice in enumerate(choices):
             index = choice.info.sentence.index
-            if index in chosen or (choice.info.opener and index - 1 not in chosen):
+            if index in chosen:
                 continue
-            if any(_overlap(choice, c) > calibration.redundancy for c in chosen.values()):
+            if any(_overlap(choice, c) > _REDUNDANCY for c in chosen.values()):
                 continue
-            value = _value(choice, weights, covered, scale[position])
-            # Equal values: the earlier sentence, as a scan in article order would pick.
-            if value > best_value or (value == best_value and position < best):
-                best, best_value = position, value
+            ranked.append((-_value(choice, weights, covered, scale[position]), position))
+        ranked.sort()  # best value first; equal values: the earlier sentence
+        best = -1
+        for _, position in ranked:
+            choice = choices[position]
+            if choice.rejected or (choice.leans and choice.info.sentence.index - 1 not in chosen):
+                continue
+            best = position
+            break
         if best < 0:
             break
         picked = choices[best]
         chosen[picked.info.sentence.index] = picked
         covered |= picked.stems
-    return [chosen[i] for i in sorted(chosen)]
-
-
-_ROUNDING = 1 + 1e-9
+    lede_index = choices[first].info.sentence.index
+    rest = [chosen[i] for i in sorted(chosen) if i != lede_index]
+    return [chosen[lede_index], *rest]
 
 
 def _value(choice: Choice, weights: dict[str, float], covered: set[str], factor: float) -> float:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kurzum.core.rules import rules
 from kurzum.core.wordlists import word_set
 from kurzum.models import Language
 
-__all__ = ["Shortened", "shorten"]
+__all__ = ["Shortened", "is_attribution", "shorten"]
 
 # A parenthetical with the space before it; ages "(56)" and "(l.)"-style captions differ:
 # ages stay (house style keeps names with ages), everything else may go.
@@ -33,10 +34,13 @@ _DATELINE = re.compile(
 
 _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
-        r",\s+(?:so\s|sagte|sagt|sagten|erklärte|erklärt|betonte|betont|meinte|schreibt|"
+        r",\s+(?:wie\s[^,;:«»„“\"]{0,60}?(?:mitteilte|mitteilt|sagte|sagt|berichtete|berichtet|"
+        r"schreibt|schrieb|meldete|meldet|bestätigte|erklärte|erklärt|hiess|hieß|heisst|heißt)|"
+        r"so\s|sagte|sagt|sagten|erklärte|erklärt|betonte|betont|meinte|schreibt|"
         r"schrieb|berichtet|berichtete|meldet|meldete|teilte|teilt|hiess|hieß|heisst|heißt|"
-        r"bestätigte|sagt|warnte|fügte|ergänzte|kritisierte|zitiert|laut\s|gemäss\s|gemäß\s)"
-        r"[^,;:«»„“\"]{0,90}(?:«[^»]{0,40}»[^,;]{0,20})?(?=[.!]?[»“\"]?$)"
+        r"bestätigte|sagt|warnte|fügte|ergänzte|kritisierte|zitiert|laut\s|gemäss\s|gemäß\s|"
+        r"erfuhr|erfuhren|hiess\s+es|hieß\s+es)"
+        r"[^,;:«»„“\"]{0,140}(?:«[^»]{0,40}»[^,;]{0,20})?(?=[.!]?[»“\"]?$)"
     ),
     "fr": re.compile(
         r",\s+(?:a\s+(?:déclaré|indiqué|affirmé|expliqué|précisé|souligné|estimé|ajouté|"
@@ -55,30 +59,18 @@ _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
     ),
 }
 
-# Words that open a clause which can be dropped from the end of a sentence without breaking
-# it. Deliberately without "dass"/"que"/"that" (object clauses: "Er sagte, dass …").
-_CONNECTORS: dict[Language, frozenset[str]] = {
-    "de": word_set(
-        "und aber doch sondern wobei weil da nachdem während sodass obwohl wo um die der das "
-        "den dem deren dessen welche welcher welches ohne bevor bis indem zumal wie"
-    ),
-    "fr": word_set(
-        "qui dont où alors tandis mais et car après avant lorsque puisque afin notamment soit "
-        "avec sans tout comme"
-    ),
-    "en": word_set(
-        "which who whom whose while where when after before because as and but although "
-        "though with including making leaving saying despite since until amid"
-    ),
-}
 # A relative clause between commas, which the sentence does not need to stand:
 # "Johnson, who became the face of HIV 22 years ago, is now campaigning …".
 _INSERTED: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
-        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,90}?,(?=\s)"
+        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?|ein|eine|einer|eines|einem)\s"
+        r"[^,;:«»„“\"()]{3,90}?,(?=\s)"
     ),
-    "fr": re.compile(r",\s(?:qui|dont|où|lequel|laquelle)\s[^,;:«»\"()]{3,90}?,(?=\s)"),
-    "en": re.compile(r",\s(?:who|which|whose|where)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
+    # relative clauses and appositions: "X, le président de Y, a déclaré …"
+    "fr": re.compile(
+        r",\s(?:qui|dont|où|lequel|laquelle|un|une|le|la|les|l['’])\s?[^,;:«»\"()]{3,90}?,(?=\s)"
+    ),
+    "en": re.compile(r",\s(?:who|which|whose|where|a|an|the)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
 }
 
 # An English introductory phrase before the subject, which a news bullet can do without when
@@ -101,12 +93,6 @@ _NOT_PARTICIPLE = word_set(
     "ring wedding meeting bring sing sting swing wing"
 )
 
-# Words that need the clause after them ("über etwas, das …", "ceux qui …", "those who …").
-_NEEDS_CLAUSE = word_set(
-    "etwas nichts alles das dem den der die jene jenen derjenige diejenige diejenigen solche "
-    "so ce celui celle ceux celles tout rien chose something anything everything nothing "
-    "those one such"
-)
 _CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
 _CONTINUATION = 30  # a comma this close after an inserted clause means it goes on
 _MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
@@ -124,7 +110,11 @@ class Shortened:
 
 
 def shorten(
-    sentence: str, language: Language, max_chars: int, target: int | None = None
+    sentence: str,
+    language: Language,
+    max_chars: int,
+    target: int | None = None,
+    start: int = 0,
 ) -> Shortened | None:
     """The longest faithful shortening of ``sentence`` within ``target`` characters.
 
@@ -133,9 +123,9 @@ def shorten(
     ``max_chars``; None when nothing fits ``max_chars``.
     """
     goal = max_chars if target is None else min(target, max_chars)
-    spans: list[tuple[int, int]] = [(0, len(sentence))]
-    candidate = Shortened(((0, len(sentence)),), sentence)
-    if len(sentence) <= goal:
+    spans: list[tuple[int, int]] = [(start, len(sentence))]
+    candidate = Shortened(((start, len(sentence)),), sentence[start:])
+    if len(candidate.text) <= goal:
         return candidate
     fallback = candidate if len(candidate.text) <= max_chars else None
     steps = (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_intro)
@@ -156,6 +146,11 @@ def shorten(
                 fallback = candidate
             break
     return fallback
+
+
+def is_attribution(part: str, language: Language) -> bool:
+    """Whether ``part`` (a removed trailing clause) is an attribution ("wie er mitteilte")."""
+    return _ATTRIBUTION[language].fullmatch(f", {part.strip(' ,.')}") is not None
 
 
 def _build(sentence: str, spans: list[tuple[int, int]], *, cut: bool) -> Shortened:
@@ -229,6 +224,8 @@ def _drop_inserted(
         following_comma = sentence.find(",", match.end())
         if 0 <= following_comma < match.end() + _CONTINUATION:
             continue  # ", qui dessert 37 pays, principalement européens, a …": not a clause
+        if _negated(match.group(), language):
+            continue  # never delete a negation
         if match.end() < len(sentence) - 2 and _kept(result, *match.span()):
             # keep the comma's place as a space: "Johnson, who …, is" -> "Johnson is"
             result = _remove(result, match.start(), match.end())
@@ -243,7 +240,7 @@ def _drop_attribution(
     match = _ATTRIBUTION[language].search(sentence, 0, len(sentence))
     if match is None or end != len(sentence) or not _kept(spans, match.start(), match.end()):
         return None
-    if sentence[:1] in _QUOTES:
+    if sentence[:1] in _QUOTES or _negated(match.group(), language):
         return None  # without its attribution a quote would have no speaker
     return _remove(spans, match.start(), len(sentence))
 
@@ -265,23 +262,35 @@ def _drop_last_clause(
 ) -> list[tuple[int, int]] | None:
     """Remove the last appended clause (", die …", "; …", " – …") still in the spans."""
     end = spans[-1][1]
-    connectors = _CONNECTORS[language]
     last: re.Match[str] | None = None
     for match in _CLAUSE_START.finditer(sentence, 0, end):
         last = match
     if last is None or not _kept(spans, last.start(), last.start() + 1):
         return None
     opener = last.group(1)
+    table = rules(language)
     if last.group().startswith(",") and not (
-        opener.lower() in connectors or _participle(opener, language)
+        opener.lower() in table.clause_openers or _participle(opener, language)
     ):
         return None
     before = sentence[: last.start()].split()
-    if before and before[-1].lower() in _NEEDS_CLAUSE:
-        return None
+    if before and before[-1].lower().strip("»«„“”\"'") in table.needs_clause:
+        return None  # "hat entschieden, …", "warf dem Parlament vor, …": the clause is needed
+    clause = sentence[last.start() + 1 : end]
+    if table.complement.search(clause) or _negated(clause, language):
+        return None  # a zu-infinitive, dass/ob clause or a negation is never cut
     if _SUBORDINATE_START.match(sentence) and "," not in sentence[: last.start()]:
         return None  # "While X, saying …" without the rest would be no sentence
     return _remove(spans, last.start(), len(sentence))
+
+
+def _negated(text: str, language: Language) -> bool:
+    """Whether ``text`` contains a negation word of ``language`` ("nicht", "ne", "not")."""
+    negations = rules(language).negations
+    return any(w in negations for w in _WORDS.findall(text.lower()))
+
+
+_WORDS = re.compile(r"[\w]+|n't")
 
 
 def _participle(word: str, language: Language) -> bool:

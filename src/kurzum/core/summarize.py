@@ -2,40 +2,82 @@
 
 from __future__ import annotations
 
-from kurzum.core.features import analyse, content_stems
+from dataclasses import dataclass, field
+
+from kurzum.core.calibration import Calibration, default_calibration
+from kurzum.core.features import SentenceInfo, analyse, content_stems
 from kurzum.core.language import detect_language
 from kurzum.core.options import SummaryOptions
-from kurzum.core.rank import CALIBRATION, concept_weights
+from kurzum.core.rank import concept_weights
 from kurzum.core.segment import split_article
-from kurzum.core.select import candidates, select
+from kurzum.core.select import Choice, candidates, select
 from kurzum.errors import EmptyInputError
 from kurzum.models import Article, Bullet, Language, Source, Summary
 
-__all__ = ["resolve_language", "summarize"]
+__all__ = ["Prepared", "choose", "prepare", "resolve_language", "summarize"]
 
 _DEFAULTS = SummaryOptions()
 
 
+@dataclass(slots=True)
+class Prepared:
+    """What does not depend on the calibration: sentences, their features, title/lead stems.
+
+    Candidate pools are cached per ``soft_chars`` so calibration fitting can try many
+    constants on one article without segmenting and shortening it again.
+    """
+
+    language: Language
+    infos: list[SentenceInfo]
+    head: frozenset[str]
+    lead_stems: frozenset[str]
+    separate_lead: bool
+    options: SummaryOptions
+    pools: dict[int, list[Choice]] = field(default_factory=dict)
+
+    def pool(self, soft_chars: int) -> list[Choice]:
+        """The candidates shortened towards ``soft_chars`` (computed once per length)."""
+        pool = self.pools.get(soft_chars)
+        if pool is None:
+            pool = candidates(
+                self.infos,
+                self.options.max_chars,
+                self.language,
+                soft_chars,
+                exclude_paragraph=0 if self.separate_lead else None,
+                lead_stems=self.lead_stems if self.separate_lead else frozenset(),
+            )
+            self.pools[soft_chars] = pool
+        return pool
+
+
+def prepare(article: Article, options: SummaryOptions = _DEFAULTS) -> Prepared:
+    """Segment and analyse ``article`` once; raises EmptyInputError when it has no text."""
+    if not any(block.strip() for block in article.blocks):
+        raise EmptyInputError("the article has no text to summarize")
+    language = resolve_language(article, options)
+    infos = analyse(split_article(article, language), language)
+    lead_stems = content_stems(article.lead or "", language)
+    head = content_stems(article.title or "", language) | lead_stems
+    separate_lead = bool(article.lead) and not options.repeat_lead
+    return Prepared(language, infos, head, lead_stems, separate_lead, options)
+
+
+def choose(prepared: Prepared, calibration: Calibration) -> list[Choice]:
+    """The bullets' choices for ``prepared`` under ``calibration``: the lede first."""
+    weights = concept_weights(prepared.infos, prepared.head, calibration)
+    pool = prepared.pool(calibration.soft_chars)
+    return select(pool, weights, prepared.options.bullets, calibration, prepared.head)
+
+
 def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
-    """Pick ``options.bullets`` key sentences of the article, in article order, with provenance.
+    """Pick ``options.bullets`` key sentences: the lede first, the rest in article order.
 
     Raises EmptyInputError when the article has no text at all. An article with fewer usable
     sentences than requested gets what it has, and a note says so.
     """
-    if not any(block.strip() for block in article.blocks):
-        raise EmptyInputError("the article has no text to summarize")
-    language = resolve_language(article, options)
-    sentences = split_article(article, language)
-    infos = analyse(sentences, language)
-    calibration = CALIBRATION[language]
-    weights = concept_weights(
-        infos,
-        content_stems(article.title or "", language),
-        content_stems(article.lead or "", language),
-        calibration,
-    )
-    pool = candidates(infos, options.max_chars, language, calibration.soft_chars)
-    choices = select(pool, weights, options.bullets, calibration)
+    prepared = prepare(article, options)
+    choices = choose(prepared, options.calibration or default_calibration())
     bullets = tuple(
         Bullet(
             choice.short.text,
@@ -56,7 +98,7 @@ def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
             f"only {len(bullets)} of {options.bullets} bullets: the article has too few "
             "sentences that can stand alone as a bullet",
         )
-    return Summary(bullets=bullets, language=language, notes=notes)
+    return Summary(bullets=bullets, language=prepared.language, notes=notes)
 
 
 def resolve_language(article: Article, options: SummaryOptions) -> Language:

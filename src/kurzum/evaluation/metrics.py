@@ -36,11 +36,16 @@ _STEMMER_NAMES: dict[Language, str] = {"de": "german", "fr": "french", "en": "en
 
 @dataclass(frozen=True, slots=True)
 class RougeScores:
-    """ROUGE-1, ROUGE-2 and ROUGE-L(sum) F1 of one candidate against one reference, 0..1."""
+    """ROUGE-1, ROUGE-2, ROUGE-Lsum and sentence-level ROUGE-L F1 of a candidate, 0..1.
+
+    ``rl`` is Lsum (union LCS per line); ``rl_joined`` the LCS over the joined bullets, the
+    measure of issue 11's held-out table.
+    """
 
     r1: float
     r2: float
     rl: float
+    rl_joined: float = 0.0
 
 
 class _Tokenizer:
@@ -62,7 +67,7 @@ def _tokenizer(language: Language) -> _Tokenizer:
 @lru_cache(maxsize=3)
 def _scorer(language: Language) -> rouge_scorer.RougeScorer:
     return rouge_scorer.RougeScorer(
-        ["rouge1", "rouge2", "rougeLsum"], tokenizer=_tokenizer(language)
+        ["rouge1", "rouge2", "rougeL", "rougeLsum"], tokenizer=_tokenizer(language)
     )
 
 
@@ -82,6 +87,7 @@ def rouge(candidate: Sequence[str], reference: Sequence[str], language: Language
         r1=scores["rouge1"].fmeasure,
         r2=scores["rouge2"].fmeasure,
         rl=scores["rougeLsum"].fmeasure,
+        rl_joined=scores["rougeL"].fmeasure,
     )
 
 

@@ -2,7 +2,9 @@
 
 Shared by ``kurzum eval`` and ``benchmarks/bench_quality_speed.py`` so every system is scored
 by the same code: ROUGE-1/2/L F1 (``metrics.rouge``), summary length in characters and bullets,
-faithfulness (``faithfulness.check`` passes) and format (bullet count and maximum length).
+faithfulness (``faithfulness.check`` passes), format (bullet count and maximum length) and
+the editor lint's counts per failure class (``evaluation.lint``: 1 cut point, 2 main news
+missing, 3 unresolved reference, 4 no fact, 5 noise, 6 lead repeated).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from kurzum.core.options import SummaryOptions
+from kurzum.evaluation.lint import CLASSES, count, lint
 from kurzum.evaluation.metrics import rouge
 from kurzum.faithfulness import check
 from kurzum.models import Article, Bullet, Language, Summary
@@ -35,6 +38,8 @@ class Scored:
     faithful: bool
     format_ok: bool
     seconds: float | None = None
+    rl_joined: float = 0.0
+    lint: tuple[int, ...] = (0,) * len(CLASSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,8 @@ class Row:
     reference_chars: float
     faithful: float
     format_ok: float
+    rl_joined: float = 0.0
+    lint: tuple[int, ...] = (0,) * len(CLASSES)  # total findings per class, CLASSES order
 
 
 def score(
@@ -70,6 +77,7 @@ def score(
     language: Language = article.language or "de"
     scores = rouge(list(bullets), list(references), language)
     checked = summary or Summary(tuple(Bullet(text) for text in bullets), language, method=system)
+    counts = count(lint(list(bullets), article, language))
     return Scored(
         system=system,
         file=file,
@@ -84,6 +92,8 @@ def score(
         format_ok=0 < len(bullets) <= options.bullets
         and all(len(b) <= options.max_chars for b in bullets),
         seconds=seconds,
+        rl_joined=scores.rl_joined,
+        lint=tuple(counts[kind] for kind in CLASSES),
     )
 
 
@@ -106,6 +116,8 @@ def _row(group: str, key: str, system: str, items: list[Scored]) -> Row:
         reference_chars=mean(s.reference_chars for s in items),
         faithful=mean(float(s.faithful) for s in items),
         format_ok=mean(float(s.format_ok) for s in items),
+        rl_joined=mean(s.rl_joined for s in items),
+        lint=tuple(sum(s.lint[i] for s in items) for i in range(len(CLASSES))),
     )
 
 
@@ -127,13 +139,26 @@ def aggregate(scored: Sequence[Scored]) -> list[Row]:
 
 def rows_as_json(rows: Sequence[Row]) -> list[dict[str, object]]:
     """Rows as JSON-ready dicts, scores rounded to 4 decimals."""
-    return [
-        {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(row).items()}
-        for row in rows
-    ]
+    result: list[dict[str, object]] = []
+    for row in rows:
+        data = {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(row).items()}
+        data["lint"] = dict(zip(CLASSES, row.lint, strict=True))
+        result.append(data)
+    return result
 
 
-COLUMNS = ("R-1", "R-2", "R-L", "chars", "ref chars", "bullets", "faithful", "format")
+COLUMNS = (
+    "R-1",
+    "R-2",
+    "R-L",
+    "R-L joined",
+    "chars",
+    "ref chars",
+    "bullets",
+    "faithful",
+    "format",
+    "lint 1/2/3/4/5/6",
+)
 
 
 def row_cells(row: Row) -> list[str]:
@@ -142,11 +167,13 @@ def row_cells(row: Row) -> list[str]:
         f"{100 * row.r1:.1f}",
         f"{100 * row.r2:.1f}",
         f"{100 * row.rl:.1f}",
+        f"{100 * row.rl_joined:.1f}",
         f"{row.chars:.0f}",
         f"{row.reference_chars:.0f}",
         f"{row.bullets:.1f}",
         f"{100 * row.faithful:.0f}%",
         f"{100 * row.format_ok:.0f}%",
+        "/".join(str(n) for n in row.lint),
     ]
 
 

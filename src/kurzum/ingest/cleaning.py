@@ -19,7 +19,9 @@ from kurzum.models import Language
 
 RuleKind = Literal["block", "span"]
 
-_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+# Runs of two or more spaces, or any tab / no-break space: single spaces are left alone, so
+# the common case (clean text) makes no replacement at all (it used to replace every space).
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]{2,}|[\t\u00a0\u2009\u202f]")
 # Only before "," and ".": French puts a space before "?", "!", ":" and ";" on purpose.
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.](?:\s|$))")
 # A subheading: a short single line that does not end like a sentence (quotes may follow).
@@ -93,7 +95,9 @@ def clean_block(block: str, rules: tuple[Rule, ...]) -> str:
     text = normalize_spaces(block)
     for rule in rules:
         if rule.kind == "span" and text and rule.applies_to(text):
-            text = normalize_spaces(rule.pattern.sub(rule.replace, text))
+            cut, found = rule.pattern.subn(rule.replace, text)
+            if found:  # re-normalise only when something was cut
+                text = normalize_spaces(cut)
     text = _SPACE_BEFORE_PUNCT.sub("", text)  # left where a span inside a sentence was cut
     for rule in rules:
         if rule.kind == "block" and rule.pattern.fullmatch(text):

@@ -4,7 +4,7 @@ prompts, parsing and validation the ``llm`` and ``hybrid`` backends put around i
 from __future__ import annotations
 
 from kurzum.llm.client import ChatClient, Message
-from kurzum.llm.config import LLMConfig, from_env, from_settings
+from kurzum.llm.config import LLMConfig, from_settings
 from kurzum.llm.errors import (
     AnswerFormatError,
     CircuitOpenError,
@@ -22,6 +22,5 @@ __all__ = [
     "LLMTimeoutError",
     "LLMTransportError",
     "Message",
-    "from_env",
     "from_settings",
 ]

@@ -1,17 +1,18 @@
 """How to reach an OpenAI-compatible chat-completions server, as one frozen object.
 
-Read from ``KURZUM_LLM_*`` environment variables by the CLI (``from_env``) and from the
-service settings (``from_settings``); nothing here opens a connection.
+Built from the ``llm_*`` fields of :class:`kurzum.settings.Settings` (``from_settings``), the one
+place they are read, by the CLI and the service alike; nothing here opens a connection.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from kurzum.errors import ConfigError
+
+if TYPE_CHECKING:  # the settings are passed in; importing pydantic-settings costs the CLI 0.2 s
+    from kurzum.settings import Settings
 
 ResponseFormat = Literal["json_schema", "json_object", "none"]
 _RESPONSE_FORMATS: tuple[ResponseFormat, ...] = ("json_schema", "json_object", "none")
@@ -69,64 +70,25 @@ class LLMConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def from_env(environ: Mapping[str, str] | None = None) -> LLMConfig:
-    """Build the config from ``KURZUM_LLM_URL``, ``_MODEL``, ``_API_KEY``, ``_TIMEOUT``,
-    ``_CONCURRENCY``, ``_STREAM`` and ``_RESPONSE_FORMAT``; raise ConfigError if the URL
-    or model is missing."""
-    env = os.environ if environ is None else environ
-    url = env.get("KURZUM_LLM_URL", "")
-    model = env.get("KURZUM_LLM_MODEL", "")
-    if not url or not model:
-        raise ConfigError(
-            "the LLM backend needs KURZUM_LLM_URL and KURZUM_LLM_MODEL (--llm-url, --llm-model)"
-        )
-    try:
-        timeout = float(env.get("KURZUM_LLM_TIMEOUT", "60"))
-        concurrency = int(env.get("KURZUM_LLM_CONCURRENCY", "4"))
-    except ValueError as exc:
-        raise ConfigError(f"bad KURZUM_LLM_TIMEOUT or KURZUM_LLM_CONCURRENCY: {exc}") from None
-    fmt = env.get("KURZUM_LLM_RESPONSE_FORMAT", "json_schema")
-    if fmt not in _RESPONSE_FORMATS:
-        raise ConfigError(
-            f"KURZUM_LLM_RESPONSE_FORMAT must be one of {', '.join(_RESPONSE_FORMATS)}"
-        )
-    return LLMConfig(
-        url=url,
-        model=model,
-        api_key=env.get("KURZUM_LLM_API_KEY") or None,
-        timeout=timeout,
-        concurrency=concurrency,
-        stream=env.get("KURZUM_LLM_STREAM", "").lower() in {"1", "true", "yes"},
-        response_format=fmt,
-    )
-
-
-class LLMSettings(Protocol):
-    """The part of ``kurzum.settings.Settings`` the LLM client reads."""
-
-    @property
-    def llm_url(self) -> str | None: ...
-    @property
-    def llm_model(self) -> str | None: ...
-    @property
-    def llm_api_key(self) -> object: ...
-    @property
-    def llm_timeout(self) -> float: ...
-    @property
-    def llm_concurrency(self) -> int: ...
-
-
-def from_settings(settings: LLMSettings) -> LLMConfig:
-    """Build the config from the service settings; ``llm_api_key`` may be a pydantic SecretStr."""
+def from_settings(settings: Settings) -> LLMConfig:
+    """The client config of the service settings (every ``llm_*`` field); ConfigError without
+    ``llm_url`` and ``llm_model``."""
     if not settings.llm_url or not settings.llm_model:
-        raise ConfigError("summary_backend llm/hybrid needs KURZUM_LLM_URL and KURZUM_LLM_MODEL")
+        raise ConfigError("the LLM backend needs KURZUM_LLM_URL and KURZUM_LLM_MODEL")
     key = settings.llm_api_key
-    secret = getattr(key, "get_secret_value", None)
-    api_key = secret() if callable(secret) else key
     return LLMConfig(
         url=settings.llm_url,
         model=settings.llm_model,
-        api_key=str(api_key) if api_key else None,
+        api_key=key.get_secret_value() if key else None,
         timeout=settings.llm_timeout,
         concurrency=settings.llm_concurrency,
+        max_retries=settings.llm_max_retries,
+        backoff=settings.llm_backoff,
+        max_backoff=settings.llm_max_backoff,
+        breaker_failures=settings.llm_breaker_failures,
+        breaker_cooldown=settings.llm_breaker_cooldown,
+        stream=settings.llm_stream,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+        response_format=settings.llm_response_format,
     )

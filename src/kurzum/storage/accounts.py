@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,8 +30,17 @@ from kurzum.storage.tables import (
 )
 
 _HASHER = PasswordHasher()
-# Verified against when the email is unknown, so both answers take the same time.
-_DUMMY_HASH = _HASHER.hash("kurzum-timing-equalizer")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both answers take the same time.
+
+    Made on first use, not at import: a hash takes 64 MiB and 0.1 s, which every CLI command
+    importing this module paid (``kurzum --help`` included)."""
+    return _HASHER.hash("kurzum-timing-equalizer")
+
+
 MIN_PASSWORD = 10
 
 
@@ -92,6 +102,13 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+def set_disabled(session: Session, user: User, *, disabled: bool) -> None:
+    """Disable or enable an account; disabling also ends all its sessions at once."""
+    user.disabled = disabled
+    if disabled:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
 def hash_password_dummy(password: str) -> None:
     """Spend the time of one password hash (registration answers must not differ in time)."""
     _HASHER.hash(password)
@@ -103,7 +120,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         user = find_user(session, email)
     except InputError:
         user = None
-    candidate = user.password_hash if user is not None else _DUMMY_HASH
+    candidate = user.password_hash if user is not None else _dummy_hash()
     try:
         _HASHER.verify(candidate, password)
     except (VerificationError, InvalidHashError):

@@ -6,10 +6,10 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from kurzum.errors import ConflictError, InputError, NotFoundError
 from kurzum.models import ArticleText, content_hash
 from kurzum.storage import audit
 from kurzum.storage.audit import Actor
+from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import (
     REVIEW_POLICIES,
     ApiKey,
@@ -29,6 +30,8 @@ from kurzum.storage.tables import (
 )
 
 API_KEY_SCOPES = ("articles:write", "articles:read")
+# `last used` of an API key is as exact as this: one write per key and minute, not per request.
+KEY_USE_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,10 @@ def create_publication(
     webhook_secret: str | None = None,
     jwt_public_keys: list[str] | None = None,
     jwt_audience: str | None = None,
+    allowed_origins: list[str] | None = None,
+    frame_ancestors: list[str] | None = None,
+    login_url: str | None = None,
+    subscribe_offers: dict[str, Any] | None = None,
 ) -> Publication:
     """Add a publication; ConflictError when the slug is taken."""
     if review_policy not in REVIEW_POLICIES:
@@ -92,6 +99,10 @@ def create_publication(
         webhook_secret=webhook_secret,
         jwt_public_keys=list(jwt_public_keys or []),
         jwt_audience=jwt_audience,
+        allowed_origins=list(allowed_origins or []),
+        frame_ancestors=list(frame_ancestors or []),
+        login_url=login_url,
+        subscribe_offers=dict(subscribe_offers or {}),
     )
     session.add(pub)
     session.flush()
@@ -163,9 +174,55 @@ def find_api_key(session: Session, plain: str) -> ApiKey | None:
     return key
 
 
+def record_key_use(factory: SessionFactory, key: ApiKey) -> None:
+    """Remember that ``key`` was used now, at most once per ``KEY_USE_RESOLUTION``.
+
+    Its own short transaction, so reads count too (their request session is rolled back).
+    """
+    now = utcnow()
+    if key.last_used_at is not None and now - key.last_used_at < KEY_USE_RESOLUTION:
+        return
+    with session_scope(factory) as session:
+        session.execute(
+            update(ApiKey)
+            .where(ApiKey.id == key.id)
+            .where(
+                or_(
+                    ApiKey.last_used_at.is_(None),
+                    ApiKey.last_used_at < now - KEY_USE_RESOLUTION,
+                )
+            )
+            .values(last_used_at=now)
+        )
+    key.last_used_at = now
+
+
 def revoke_api_key(session: Session, key: ApiKey) -> None:
     """Revoke a key at once."""
     key.revoked_at = utcnow()
+
+
+def list_api_keys(session: Session, pub: Publication | None = None) -> list[ApiKey]:
+    """The API keys (revoked ones included) of ``pub``, or of all publications, oldest first."""
+    stmt = select(ApiKey).order_by(ApiKey.id)
+    if pub is not None:
+        stmt = stmt.where(ApiKey.publication_id == pub.id)
+    return list(session.scalars(stmt))
+
+
+def find_api_key_by_prefix(session: Session, prefix_or_key: str) -> ApiKey | None:
+    """The key (revoked or not) with this prefix; a whole ``kz_<prefix>_…`` key works too."""
+    parts = prefix_or_key.strip().split("_", 2)
+    prefix = parts[1] if len(parts) == 3 and parts[0] == "kz" else prefix_or_key.strip()
+    return session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+
+
+def revoke_api_keys_named(session: Session, pub: Publication, name: str) -> int:
+    """Revoke every active key of ``pub`` called ``name``; returns how many."""
+    keys = [k for k in list_api_keys(session, pub) if k.name == name and k.revoked_at is None]
+    for key in keys:
+        revoke_api_key(session, key)
+    return len(keys)
 
 
 # -- articles -------------------------------------------------------------------------------

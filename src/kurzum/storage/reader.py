@@ -43,6 +43,8 @@ class ReaderPublication:
     notices: dict[str, Any]
     jwt_public_keys: list[Any]
     jwt_audience: str | None
+    login_url: str | None
+    subscribe_offers: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ _PUB = (
     Publication.notices,
     Publication.jwt_public_keys,
     Publication.jwt_audience,
+    Publication.login_url,
+    Publication.subscribe_offers,
 )
 _ARTICLE = (Article.id, Article.external_id, Article.language, Article.premium, Article.status)
 _SUMMARY = (

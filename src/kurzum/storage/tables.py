@@ -116,6 +116,13 @@ class Publication(Base):
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     jwt_public_keys: Mapped[list[Any]] = mapped_column(default=list)
     jwt_audience: Mapped[str | None] = mapped_column(String(200))
+    # embedding (issue 12): browser origins allowed to call the reader API (CORS), origins that
+    # may frame kurzum's pages, the publisher's own login page and its subscribe offer per
+    # language ({"de": {"url": …, "text": …}})
+    allowed_origins: Mapped[list[Any]] = mapped_column(default=list)
+    frame_ancestors: Mapped[list[Any]] = mapped_column(default=list)
+    login_url: Mapped[str | None] = mapped_column(String(2000))
+    subscribe_offers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -132,6 +139,7 @@ class ApiKey(Base):
     scopes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]  # updated at most once a minute (see touch_api_key)
 
     publication: Mapped[Publication] = relationship()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,14 +12,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kurzum import __version__
 from kurzum.backends import close_shared_backends
-from kurzum.settings import Settings, get_settings
+from kurzum.errors import ConfigError
+from kurzum.logs import configure_logging
+from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.usecases.dispatch import Dispatcher
-from kurzum.web import errors, ops, pages
+from kurzum.web import embed, errors, ops, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader
+from kurzum.web.cors import EmbedMiddleware
 from kurzum.workers.inprocess import InProcessWorker
 
 log = logging.getLogger(__name__)
+
+# `kurzum serve --workers N` puts the serialized settings here for its server processes.
+SETTINGS_ENV = "KURZUM_SERVE_SETTINGS"
 
 BULK_FACTOR = 25  # the bulk JSONL endpoint accepts this many times the normal body limit
 SECURITY_HEADERS = [
@@ -98,21 +105,21 @@ class SecurityHeadersMiddleware:
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: Settings,
     *,
     session_factory: SessionFactory | None = None,
     dispatcher: Dispatcher | None = None,
 ) -> FastAPI:
     """Build the service. Without a dispatcher, an in-process worker does the background work
     (its thread starts with the app when ``settings.worker == "thread"``)."""
-    settings = settings or get_settings()
     engine = None
     if session_factory is None:
         engine = make_engine(settings.sqlalchemy_url)
         session_factory = make_session_factory(engine)
     celery_loop = None
     if dispatcher is None and settings.worker == "celery":  # issue 6: external Celery workers
-        from kurzum.workers.celery_tasks import service_dispatcher
+        # Celery loads only for this deployment: the embedded default never pays its import.
+        from kurzum.workers.celery_app import service_dispatcher
 
         dispatcher, celery_loop = service_dispatcher(settings, session_factory)
     worker = InProcessWorker(session_factory, settings) if dispatcher is None else None
@@ -142,6 +149,8 @@ def create_app(
             'Every error has the shape `{"error": {"code", "message", "fields"?}}`.'
         ),
         lifespan=lifespan,
+        docs_url=None,  # served by kurzum.web.embed from local assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -150,18 +159,22 @@ def create_app(
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(EmbedMiddleware)  # outside SecurityHeaders: it may lift the frame ban
     for module in (publisher, reader, accounts, editor, admin):
         app.include_router(module.router)
+    embed.install(app)  # fragment, /embed/v1/kurzum-summary.js, offline /docs (issue 12)
     pages.install(app)  # reader and editor HTML pages + /static (issue 5)
     ops.install(app, settings, session_factory)  # request ids, /healthz, /readyz, /metrics
     return app
 
 
 def create_served_app() -> FastAPI:
-    """The app of each ``serve --workers`` process: logging configured, then :func:`create_app`
-    from the environment (the processes are spawned, they do not inherit the parent's setup)."""
-    from kurzum.logs import configure_logging
-
-    settings = get_settings()
+    """The uvicorn factory of ``kurzum serve --workers N``: the settings the parent process read
+    and serialized into ``SETTINGS_ENV``, so every server process runs with the same ones; logging
+    is configured here too (the processes are spawned, they do not inherit the parent's setup)."""
+    serialized = os.environ.get(SETTINGS_ENV)
+    if not serialized:
+        raise ConfigError(f"{SETTINGS_ENV} is not set: start the service with `kurzum serve`")
+    settings = Settings.deserialize(serialized)
     configure_logging(settings.log_format, settings.log_level)
     return create_app(settings)

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from kurzum.errors import AuthError, PermissionDeniedError
 from kurzum.settings import Settings
 from kurzum.storage import accounts
-from kurzum.storage.articles import find_api_key
+from kurzum.storage.articles import find_api_key, record_key_use
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory
 from kurzum.storage.tables import ApiKey
@@ -129,6 +129,8 @@ def publisher_key(request: Request, session: SessionDep) -> ApiKey:
     key = find_api_key(session, token) if token else None
     if key is None:
         raise AuthError("a valid publisher API key is required")
+    factory: SessionFactory = request.app.state.session_factory
+    record_key_use(factory, key)  # at most one short write per key and minute
     return key
 
 

@@ -48,6 +48,17 @@ def _public_key(value: str) -> str:
 
 PublicKey = Annotated[str, Field(max_length=10_000), AfterValidator(_public_key)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+# A browser origin as sent in the Origin header: scheme, host, optional port, nothing else.
+Origin = Annotated[str, Field(max_length=300, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")]
+HttpUrl = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
+
+
+class SubscribeOffer(BaseModel):
+    """A publication's subscribe call to action in one language: where to and what it says."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: HttpUrl
+    text: Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class SourceOut(BaseModel):
@@ -185,6 +196,19 @@ class BulkOut(BaseModel):
 # -- reader ---------------------------------------------------------------------------------
 
 
+class ReaderSourceOut(SourceOut):
+    """A source as readers get it: also the paragraph (0 = lead, N = Nth body paragraph)."""
+
+    paragraph: int | None = None
+
+
+class ReaderBulletOut(BaseModel):
+    """A bullet as readers get it, its sources with paragraph numbers for the host page."""
+
+    text: str
+    sources: list[ReaderSourceOut]
+
+
 class ReaderSummaryOut(BaseModel):
     """The reader's answer: bullets and label when entitled, else the notice and no bullet text."""
 
@@ -197,9 +221,13 @@ class ReaderSummaryOut(BaseModel):
     summary_id: int | None = None
     label: str | None = None
     reviewed: bool | None = None
-    bullets: list[BulletOut] | None = None
+    bullets: list[ReaderBulletOut] | None = None
     notice: str | None = None
     language: str
+    locked_reason: Literal["login", "subscribe"] | None = None
+    login_url: str | None = None
+    subscribe_url: str | None = None
+    subscribe_text: str | None = None
 
 
 class ReaderArticleOut(BaseModel):
@@ -392,6 +420,10 @@ class PublicationIn(Strict):
     webhook_secret: Annotated[str | None, Field(min_length=16, max_length=200)] = None
     jwt_public_keys: Annotated[list[PublicKey], Field(max_length=5)] = []
     jwt_audience: Annotated[str | None, Field(max_length=200)] = None
+    allowed_origins: Annotated[list[Origin], Field(max_length=50)] = []
+    frame_ancestors: Annotated[list[Origin], Field(max_length=20)] = []
+    login_url: HttpUrl | None = None
+    subscribe_offers: dict[LanguageCode, SubscribeOffer] = {}
 
 
 class PublicationPatch(Strict):
@@ -405,6 +437,10 @@ class PublicationPatch(Strict):
     webhook_secret: Annotated[str | None, Field(min_length=16, max_length=200)] = None
     jwt_public_keys: Annotated[list[PublicKey] | None, Field(max_length=5)] = None
     jwt_audience: Annotated[str | None, Field(max_length=200)] = None
+    allowed_origins: Annotated[list[Origin] | None, Field(max_length=50)] = None
+    frame_ancestors: Annotated[list[Origin] | None, Field(max_length=20)] = None
+    login_url: HttpUrl | None = None
+    subscribe_offers: dict[LanguageCode, SubscribeOffer] | None = None
 
 
 class PublicationOut(BaseModel):
@@ -419,6 +455,10 @@ class PublicationOut(BaseModel):
     webhook_url: str | None
     jwt_audience: str | None
     jwt_keys: int
+    allowed_origins: list[str] = []
+    frame_ancestors: list[str] = []
+    login_url: str | None = None
+    subscribe_offers: dict[str, SubscribeOffer] = {}
 
 
 class ApiKeyIn(Strict):

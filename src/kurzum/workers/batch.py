@@ -162,12 +162,11 @@ def _write(
 def summarize_articles(
     session_factory: SessionFactory,
     items: Sequence[tuple[int, str]],
-    settings: Settings | None = None,
+    settings: Settings,
     holder: Holder | None = None,
 ) -> dict[int, SummarizeResult]:
     """Summarize these (article id, content hash) versions; safe to repeat or run concurrently
     with itself and with :func:`summarize_article`. Returns each article's result."""
-    settings = settings or Settings()
     results: dict[int, SummarizeResult] = {}
     todo = _read(session_factory, items, results, holder)
     made: dict[int, tuple[_Job, Summary, FaithfulnessReport]] = {}

@@ -23,7 +23,9 @@ from typing import Any
 
 from kurzum.errors import ConfigError
 from kurzum.settings import Settings
-from kurzum.workers import CELERY_MISSING
+from kurzum.storage.db import SessionFactory
+from kurzum.workers import CELERY_MISSING, celery_tasks
+from kurzum.workers.celery_tasks import CeleryDispatcher, ReconcileLoop
 from kurzum.workers.queues import (
     BACKFILL_QUEUE,
     BATCH_SIZE,
@@ -32,6 +34,7 @@ from kurzum.workers.queues import (
     QUEUES,
     SUMMARIZE_BATCH_TASK,
     SUMMARIZE_TASK,
+    WEBHOOK_TASK,
 )
 
 try:
@@ -52,11 +55,11 @@ __all__ = [
     "celery_config",
     "is_redis",
     "make_celery",
+    "service_dispatcher",
     "signals",
     "transport_options",
     "worker_argv",
 ]
-WEBHOOK_TASK = "kurzum.webhook"
 
 
 def is_redis(url: str) -> bool:
@@ -137,8 +140,6 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 def make_celery(settings: Settings) -> Celery:
     """A Celery app for ``settings`` with kurzum's tasks registered (no import-time singleton)."""
-    from kurzum.workers import celery_tasks
-
     app = Celery("kurzum", set_as_current=False)
     app.conf.update(celery_config(settings))
     celery_tasks.register(app, settings)
@@ -168,3 +169,12 @@ def worker_argv(
     if hostname:
         argv.append(f"--hostname={hostname}")
     return argv
+
+
+def service_dispatcher(
+    settings: Settings, session_factory: SessionFactory
+) -> tuple[CeleryDispatcher, ReconcileLoop]:
+    """What the web service uses with ``KURZUM_WORKER=celery``: a dispatcher to the workers and
+    the periodic reconciler (started and stopped with the app)."""
+    dispatcher = CeleryDispatcher(make_celery(settings))
+    return dispatcher, ReconcileLoop(session_factory, dispatcher, settings)

@@ -21,19 +21,21 @@ from kurzum.errors import ConfigError
 from kurzum.workers import CELERY_MISSING
 
 try:
-    from celery import Celery
+    from celery import Celery, signals
     from kombu.exceptions import ChannelError
     from kombu.exceptions import OperationalError as BrokerError
 except ImportError as exc:  # a plain install: the embedded default needs no broker
     raise ConfigError(CELERY_MISSING) from exc
 
 from kurzum.backoff import backoff_seconds
+from kurzum.logs import request_id
 from kurzum.settings import Settings
 from kurzum.storage import jobs
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.workers import tasks
 from kurzum.workers.batch import summarize_articles
-from kurzum.workers.celery_app import (
+from kurzum.workers.heartbeat import Heartbeat
+from kurzum.workers.queues import (
     BACKFILL_QUEUE,
     BATCH_SIZE,
     LIVE_QUEUE,
@@ -42,7 +44,6 @@ from kurzum.workers.celery_app import (
     SUMMARIZE_TASK,
     WEBHOOK_TASK,
 )
-from kurzum.workers.heartbeat import Heartbeat
 from kurzum.workers.reconcile import ReconcileResult, reconcile
 
 log = logging.getLogger(__name__)
@@ -362,21 +363,8 @@ class ReconcileLoop:
             self._stop.wait(self._settings.reconcile_seconds)
 
 
-def service_dispatcher(
-    settings: Settings, session_factory: SessionFactory
-) -> tuple[CeleryDispatcher, ReconcileLoop]:
-    """What the web service uses with ``KURZUM_WORKER=celery``: a dispatcher to the workers and
-    the periodic reconciler (started and stopped with the app)."""
-    from kurzum.workers.celery_app import make_celery
-
-    dispatcher = CeleryDispatcher(make_celery(settings))
-    return dispatcher, ReconcileLoop(session_factory, dispatcher, settings)
-
-
 def task_request_ids() -> None:
     """Log lines written while a task runs carry its task id as their request id."""
-    from kurzum.logs import request_id
-    from kurzum.workers.celery_app import signals
 
     def started(task_id: str | None = None, **_: Any) -> None:
         request_id.set(task_id or "-")

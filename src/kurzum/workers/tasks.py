@@ -113,11 +113,10 @@ def summarize_article(
     session_factory: SessionFactory,
     article_id: int,
     content_hash: str,
-    settings: Settings | None = None,
+    settings: Settings,
     holder: Holder | None = None,
 ) -> SummarizeResult:
     """Summarize one article version; safe to run twice or concurrently for the same key."""
-    settings = settings or Settings()
     with session_scope(session_factory) as session:
         article = session.get(Article, article_id)
         if article is None or article.deleted_at is not None:
@@ -169,11 +168,10 @@ def summarize_article(
 def deliver_webhook(
     session_factory: SessionFactory,
     delivery_id: int,
-    settings: Settings | None = None,
+    settings: Settings,
     client: httpx.Client | None = None,
 ) -> bool:
     """Send one webhook delivery; on failure schedule a retry with backoff. True when delivered."""
-    settings = settings or Settings()
     with session_scope(session_factory) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.status != "pending":

@@ -1,6 +1,7 @@
 """Accounts API: register, login, logout, me. Answers never reveal whether an email exists.
 
-Login is throttled per account and per client address (the socket's, never X-Forwarded-For).
+Login is throttled per account and per client address (``web.client``: the socket's, and
+X-Forwarded-For only from ``KURZUM_TRUSTED_PROXIES``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kurzum.web.auth import (
     csrf_token,
     set_session_cookies,
 )
+from kurzum.web.client import client_address
 from kurzum.web.deps import OptionalLogin, RequiredLogin, SessionDep, SettingsDep
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.schemas import (
@@ -31,11 +33,6 @@ from kurzum.web.schemas import (
 router = APIRouter(prefix="/api/v1/auth", tags=["accounts"], responses=ERROR_RESPONSES)
 
 REGISTERED = "If this address can be registered, the account now exists: log in with your password."
-
-
-def client_address(request: Request) -> str:
-    """The socket's client address (never X-Forwarded-For): what login throttling counts."""
-    return request.client.host if request.client else "unknown"
 
 
 @router.post("/register", status_code=202, summary="Register a reader account")

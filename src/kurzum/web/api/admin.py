@@ -43,6 +43,10 @@ def publication_out(pub: Publication) -> PublicationOut:
         webhook_url=pub.webhook_url,
         jwt_audience=pub.jwt_audience,
         jwt_keys=len(pub.jwt_public_keys),
+        allowed_origins=[str(o) for o in pub.allowed_origins],
+        frame_ancestors=[str(o) for o in pub.frame_ancestors],
+        login_url=pub.login_url,
+        subscribe_offers=pub.subscribe_offers,
     )
 
 

@@ -8,6 +8,7 @@ credentials, so no shared cache can hand one reader's answer to another.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import Engine
@@ -19,10 +20,12 @@ from kurzum.storage import summaries
 from kurzum.storage.db import engine_of
 from kurzum.storage.tables import Article, Publication
 from kurzum.usecases import reports
+from kurzum.web import paywall
 from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import OptionalLogin, SessionDep, run_read
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.i18n import preferred_language
+from kurzum.web.paragraphs import with_paragraphs
 from kurzum.web.schemas import (
     CreatedOut,
     ErrorReportIn,
@@ -85,18 +88,46 @@ async def get_summary(
 
 def summary_response(engine: Engine, slug: str, external_id: str, request: Request) -> Response:
     """The JSON answer of :func:`get_summary`, paywall decided on this request's credentials."""
+    out = reader_summary(engine, slug, external_id, request)
+    return Response(out.model_dump_json(), media_type="application/json", headers=PRIVATE_HEADERS)
+
+
+def reader_summary(
+    engine: Engine, slug: str, external_id: str, request: Request
+) -> ReaderSummaryOut:
+    """The reader's answer for this request (JSON API, HTML fragment and web component)."""
     with engine.connect() as connection:
         view = reader_store.reader_view(
             connection, slug, external_id, request.cookies.get(SESSION_COOKIE)
         )
-    out = summary_out(view, view_entitled(request, view), request.headers.get("accept-language"))
-    return Response(out.model_dump_json(), media_type="application/json", headers=PRIVATE_HEADERS)
+        entitled = view_entitled(request, view)
+        bullets = None
+        if entitled and view.summary is not None:
+            bullets = with_paragraphs(connection, view.article.id, view.summary.bullets)
+    return summary_out(
+        view,
+        entitled,
+        request.headers.get("accept-language"),
+        known=paywall.identified(request, view),
+        base_url=str(request.base_url),
+        bullets=bullets,
+    )
 
 
 def summary_out(
-    view: reader_store.ReaderView, entitled: bool, accept_language: str | None
+    view: reader_store.ReaderView,
+    entitled: bool,
+    accept_language: str | None,
+    *,
+    known: bool = False,
+    base_url: str = "/",
+    bullets: list[Any] | None = None,
 ) -> ReaderSummaryOut:
-    """The reader's answer: bullets when ``entitled`` and served, else the notice or nothing."""
+    """The reader's answer: bullets when ``entitled`` and served, else the notice or nothing.
+
+    A locked answer carries the call to action of :func:`kurzum.web.paywall.locked_offer`
+    (``known``: the reader is logged in or sent a valid JWT); ``bullets`` replaces the served
+    summary's bullets (the same ones with paragraph numbers)."""
     pub, article, served = view.publication, view.article, view.summary
     fields: dict[str, Any] = {
         "publication": pub.slug,
@@ -109,14 +140,24 @@ def summary_out(
     }
     if not entitled:
         notice, language = notice_text(pub.notices, article.language, pub.language, accept_language)
-        fields |= {"status": "locked", "notice": notice, "language": language}
+        path = f"/p/{pub.slug}/{quote(article.external_id, safe='')}"
+        offer = paywall.locked_offer(pub, known, language, base_url, path)
+        fields |= {
+            "status": "locked",
+            "notice": notice,
+            "language": language,
+            "locked_reason": offer.reason,
+            "login_url": offer.login_url,
+            "subscribe_url": offer.subscribe_url,
+            "subscribe_text": offer.subscribe_text,
+        }
     elif served is not None:
         fields |= {
             "status": "available",
             "summary_id": served.id,
             "label": label(served),
             "reviewed": served.reviewed,
-            "bullets": served.bullets,
+            "bullets": served.bullets if bullets is None else bullets,
             "language": served.language,
         }
     return ReaderSummaryOut.model_validate(fields)

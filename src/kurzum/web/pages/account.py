@@ -17,8 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from kurzum.errors import AuthError, InputError, ThrottledError, WeakPasswordError
 from kurzum.storage import accounts
 from kurzum.usecases import accounts as usecase
-from kurzum.web.api.accounts import client_address, subscription_out
+from kurzum.web.api.accounts import subscription_out
 from kurzum.web.auth import SESSION_COOKIE, clear_session_cookies, set_session_cookies
+from kurzum.web.client import client_address
 from kurzum.web.deps import RequiredLogin
 from kurzum.web.pages.base import PageDep, PageRoute, redirect, safe_next
 from kurzum.web.pages.templating import format_date, page_language

@@ -28,6 +28,7 @@ from kurzum.storage import reader as reader_store
 from kurzum.storage.reader import ReaderPublication, ReaderView, ServedSummary
 from kurzum.storage.tables import Article, Publication, SummaryVersion
 from kurzum.usecases import reports
+from kurzum.web import paywall
 from kurzum.web.api import reader as reader_api
 from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import run_read
@@ -35,6 +36,7 @@ from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
 from kurzum.web.pages.jsonld import ArticleFacts, news_article
 from kurzum.web.pages.provenance import Segment, SourceSpan, segment_blocks, source_anchor
 from kurzum.web.pages.templating import format_date, page_language
+from kurzum.web.paywall import LockedOffer
 from kurzum.web.schemas import ErrorReportIn, ExternalId, Slug
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -76,6 +78,7 @@ class Box:
     notice: str | None = None
     summary_id: int | None = None
     report_url: str | None = None
+    offer: LockedOffer | None = None
 
 
 def article_url(pub: Publication | ReaderPublication, article: Article) -> str:
@@ -161,10 +164,12 @@ def _box(
     """The summary box; a reader who is not entitled gets the notice and the summary is dropped."""
     pub = view.publication
     if not entitled:
-        notice, _ = reader_api.notice_text(
+        notice, language = reader_api.notice_text(
             pub.notices, article.language, pub.language, page_language(page.request)
         )
-        return Box("notice", notice=notice), None
+        known = paywall.identified(page.request, view)
+        offer = paywall.locked_offer(pub, known, language, "", article_url(pub, article))
+        return Box("notice", notice=notice, offer=offer), None
     served = view.summary
     if served is None:
         return Box("pending" if article.status in ("pending", "failed") else "none"), None

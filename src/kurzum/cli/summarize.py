@@ -1,8 +1,7 @@
-"""The ``kurzum`` command line: ``summarize`` one article or a JSONL batch, ``eval`` on references.
+"""``kurzum summarize`` (one article or a JSONL batch) and ``kurzum eval`` (on references).
 
-Commands are thin adapters: read input, call ingestion and a summarization backend, print.
-Every ``KurzumError`` (and unreadable files) becomes one line on stderr and exit code 2.
-Further commands (``serve``, ``db``, ``users``, …) attach to ``app``.
+Thin adapters: read input, call ingestion and a summarization backend, print. They load only
+the core (no web, storage or worker stack), so the batch CLI starts fast and stays small.
 """
 
 from __future__ import annotations
@@ -10,20 +9,19 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kurzum.cli.errors import fail, stderr
 from kurzum.core.options import SummaryOptions
-from kurzum.errors import DecodeError, InputError, KurzumError
+from kurzum.errors import ConfigError, DecodeError, InputError, KurzumError
 from kurzum.faithfulness import check
 from kurzum.models import Article, FaithfulnessReport, Language, Summary
 
@@ -31,42 +29,10 @@ if TYPE_CHECKING:
     from kurzum.evaluation.datasets import EvalItem
     from kurzum.evaluation.report import Row, Scored
 
-app = typer.Typer(
-    name="kurzum",
-    help="Short, faithful key-point summaries of news articles, offline.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-EXIT_INPUT = 2
 # Width of the eval tables when stdout is not a terminal (files, pipes): nothing is cut off.
 TABLE_WIDTH = 140
 # Batches at least this long show a progress bar (on a terminal only).
 PROGRESS_MIN_ITEMS = 20
-
-
-def _stderr() -> Console:
-    """A console on stderr: messages and progress never mix with the output on stdout."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def fail(message: str) -> NoReturn:
-    """Print a one-line error on stderr and exit with code 2 (bad input)."""
-    _stderr().print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
-    raise typer.Exit(EXIT_INPUT)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn KurzumError and OS errors into ``fail`` (one line, exit 2, no traceback)."""
-    try:
-        yield
-    except KurzumError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        fail(f"{where}{exc.strerror or exc}")
 
 
 Summarizer = Callable[[Article, SummaryOptions], Summary]
@@ -88,23 +54,23 @@ def open_summarizer(
 ) -> Summarizer:
     """The summarizer of backend ``name``: "extractive" (offline core) or an LLM backend.
 
-    LLM backends read their server from --llm-url / --llm-model, else KURZUM_LLM_URL /
-    KURZUM_LLM_MODEL (and KURZUM_LLM_API_KEY, _TIMEOUT, ...); ConfigError without.
+    LLM backends read the ``llm_*`` settings (``KURZUM_LLM_URL``, ``_MODEL``, ``_STREAM``, …);
+    --llm-url / --llm-model override them. ConfigError without a server.
     """
-    import os
-
     from kurzum.backends import BACKEND_NAMES, make_backend
 
     if name == "extractive" or name not in BACKEND_NAMES:  # unknown names: ConfigError
         return _BackendSummarizer(make_backend(name))
-    from kurzum.llm.config import from_env
+    from kurzum.llm.config import from_settings
+    from kurzum.settings import get_settings
 
-    env = dict(os.environ)
-    if llm_url:
-        env["KURZUM_LLM_URL"] = llm_url
-    if llm_model:
-        env["KURZUM_LLM_MODEL"] = llm_model
-    return _BackendSummarizer(make_backend(name, from_env(env)))
+    overrides = {"llm_url": llm_url, "llm_model": llm_model}
+    settings = get_settings(**{k: v for k, v in overrides.items() if v})
+    if not settings.llm_url or not settings.llm_model:
+        raise ConfigError(
+            "the LLM backend needs KURZUM_LLM_URL and KURZUM_LLM_MODEL (--llm-url, --llm-model)"
+        )
+    return _BackendSummarizer(make_backend(name, from_settings(settings)))
 
 
 def _options(bullets: int, max_chars: int, lang: Language | None) -> SummaryOptions:
@@ -114,7 +80,7 @@ def _options(bullets: int, max_chars: int, lang: Language | None) -> SummaryOpti
 
 def _progress(total: int | None, label: str) -> Progress:
     """A progress bar on stderr, silent unless stderr is a terminal and the run is long."""
-    console = _stderr()
+    console = stderr()
     quiet = not console.is_terminal or (total is not None and total < PROGRESS_MIN_ITEMS)
     return Progress(
         TextColumn(label),
@@ -182,7 +148,7 @@ def _print_summary(summary: Summary, report: FaithfulnessReport) -> None:
     out = Console(highlight=False, soft_wrap=True)
     for bullet in summary.bullets:
         out.print(f"• {bullet.text}", markup=False)
-    err = _stderr()
+    err = stderr()
     for note in summary.notes:
         err.print(f"note: {note}", markup=False)
     if report.ok:
@@ -270,13 +236,13 @@ def _language(value: str | None) -> Language | None:
     """Validate ``--lang``."""
     if value is None:
         return None
-    for language in ("de", "fr", "en"):
-        if value.lower() == language:
-            return language
-    fail(f"unsupported language {value!r}; choose de, fr or en")
+    languages: dict[str, Language] = {"de": "de", "fr": "fr", "en": "en"}
+    language = languages.get(value.lower())
+    if language is None:
+        fail(f"unsupported language {value!r}; choose de, fr or en")
+    return language
 
 
-@app.command()
 def summarize(
     source: Source = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -291,27 +257,25 @@ def summarize(
     llm_model: LLMModel = None,
 ) -> None:
     """Summarize an article (text, HTML, JSON) from a file, a URL or stdin."""
-    with user_errors():
-        options = _options(bullets, max_chars, _language(lang))
-        summarizer = open_summarizer(backend, llm_url, llm_model)
-        if jsonl:
-            _batch(source or "-", options, summarizer)
-            return
-        if source is None:
-            fail("name an article file, a URL, or - for stdin")
-        article = read_source(source, options.language)
-        summary = summarizer(article, options)
-        report = check(summary, article)
-        if as_json:
-            typer.echo(json.dumps(summary_json(article, summary, report), ensure_ascii=False))
-        else:
-            _print_summary(summary, report)
+    options = _options(bullets, max_chars, _language(lang))
+    summarizer = open_summarizer(backend, llm_url, llm_model)
+    if jsonl:
+        _batch(source or "-", options, summarizer)
+        return
+    if source is None:
+        fail("name an article file, a URL, or - for stdin")
+    article = read_source(source, options.language)
+    summary = summarizer(article, options)
+    report = check(summary, article)
+    if as_json:
+        typer.echo(json.dumps(summary_json(article, summary, report), ensure_ascii=False))
+    else:
+        _print_summary(summary, report)
 
 
 # --- eval ---------------------------------------------------------------------------------
 
 
-@app.command("eval")
 def evaluate(
     files: Annotated[list[Path], typer.Argument(help="Reference JSONL files (dev-data schema).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
@@ -322,29 +286,30 @@ def evaluate(
     llm_model: LLMModel = None,
 ) -> None:
     """Score summaries against reference bullets, side by side with lead-3."""
-    with user_errors():  # ROUGE is the `eval` extra: a missing one is a one-line error
-        from kurzum.evaluation.datasets import read_datasets
-        from kurzum.evaluation.report import aggregate, rows_as_json
+    # ROUGE is the `eval` extra: a missing one raises ConfigError here, which the CLI's error
+    # adapter turns into one line (exit 2).
+    from kurzum.evaluation.datasets import read_datasets
+    from kurzum.evaluation.report import aggregate, rows_as_json
 
-        options = _options(bullets, max_chars, None)
-        summarizer = open_summarizer(backend, llm_url, llm_model)
-        items = read_datasets(files)
-        errors = [item for item in items if item.article is None]
-        with _progress(len(items), "evaluating") as progress:
-            task = progress.add_task("articles", total=len(items))
-            scored = [
-                result
-                for item in items
-                for result in _score_item(item, summarizer, options, lambda: progress.advance(task))
-            ]
-        if not scored:
-            fail("no article with a reference summary in the given files")
-        rows = aggregate(scored)
-        if as_json:
-            skipped = [{"file": e.file, "line": e.line, "error": e.error} for e in errors]
-            typer.echo(json.dumps({"rows": rows_as_json(rows), "skipped": skipped}))
-            return
-        _print_eval(rows, errors)
+    options = _options(bullets, max_chars, None)
+    summarizer = open_summarizer(backend, llm_url, llm_model)
+    items = read_datasets(files)
+    errors = [item for item in items if item.article is None]
+    with _progress(len(items), "evaluating") as progress:
+        task = progress.add_task("articles", total=len(items))
+        scored = [
+            result
+            for item in items
+            for result in _score_item(item, summarizer, options, lambda: progress.advance(task))
+        ]
+    if not scored:
+        fail("no article with a reference summary in the given files")
+    rows = aggregate(scored)
+    if as_json:
+        skipped = [{"file": e.file, "line": e.line, "error": e.error} for e in errors]
+        typer.echo(json.dumps({"rows": rows_as_json(rows), "skipped": skipped}))
+        return
+    _print_eval(rows, errors)
 
 
 def _score_item(
@@ -390,32 +355,10 @@ def _print_eval(rows: list[Row], errors: list[EvalItem]) -> None:
                 table.add_row(row.key, row.system, str(row.articles), *row_cells(row))
         out.print(table)
     for item in errors:
-        _stderr().print(f"skipped {item.file}:{item.line}: {item.error}", markup=False)
+        stderr().print(f"skipped {item.file}:{item.line}: {item.error}", markup=False)
 
 
-# Commands that need only the core; the service and worker commands import the web and
-# storage stacks (about 95 MB and a second of start-up), so they are attached only when needed.
-CORE_COMMANDS = frozenset({"summarize", "eval"})
-_registered = False
-
-
-def register_all() -> None:
-    """Attach the service (``serve``, ``db``, ``users``, ``publications``) and worker
-    (``worker``, ``import``, ``backfill``, ``reconcile``) commands; idempotent."""
-    global _registered
-    if _registered:
-        return
-    from kurzum.web.commands import register as register_service
-    from kurzum.workers.commands import register as register_scale
-
-    register_scale(app)
-    register_service(app)
-    _registered = True
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``kurzum`` script."""
-    args = sys.argv[1:] if argv is None else argv
-    if not args or args[0] not in CORE_COMMANDS:
-        register_all()
-    app(args=args)
+def register(app: typer.Typer) -> None:
+    """Attach ``summarize`` and ``eval`` to the ``kurzum`` CLI."""
+    app.command()(summarize)
+    app.command("eval")(evaluate)

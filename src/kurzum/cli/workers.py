@@ -1,14 +1,13 @@
-"""CLI commands of the scale-out: ``worker``, ``import``, ``backfill``, ``reconcile``.
+"""The scale-out commands: ``worker``, ``import``, ``backfill``, ``reconcile``, ``retry``.
 
-Thin adapters: settings and database from the environment, logic in :mod:`kurzum.archive` and
-:mod:`kurzum.workers`. ``register(app)`` attaches them to the ``kurzum`` Typer app.
+Thin adapters: the settings are read once per command and passed down; the logic lives in
+:mod:`kurzum.archive` and :mod:`kurzum.workers`.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,13 +24,15 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from sqlalchemy import exc as sa_exc
+from sqlalchemy.exc import SQLAlchemyError
 
-from kurzum.errors import ConfigError, InputError
+from kurzum.cli.database import open_database, parse_time
+from kurzum.cli.errors import EXIT_INTERRUPTED, stderr
+from kurzum.errors import InputError
 from kurzum.settings import Settings, get_settings
-from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, upgrade
 
-EXIT_INTERRUPTED = 130
+# Celery and the archive code load inside the commands that use them: ``kurzum serve`` and the
+# admin commands share this CLI and must not pay for Celery's import at every start.
 
 
 class Via(StrEnum):
@@ -51,33 +52,10 @@ ViaOption = Annotated[
 ]
 
 
-def _console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _database(settings: Settings) -> SessionFactory:
-    """Session factory for the configured database; the embedded one is upgraded in place."""
-    engine = make_engine(settings.sqlalchemy_url)
-    if settings.embedded:
-        upgrade(engine)
-    return make_session_factory(engine)
-
-
 def _use_celery(via: Via, settings: Settings) -> bool:
     if via is Via.auto:
         return settings.worker != "thread"
     return via is Via.celery
-
-
-def parse_time(value: str | None, name: str) -> datetime | None:
-    """An ISO date or date-time from the command line (UTC unless it names a zone)."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"{name}: expected an ISO date such as 2024-10-01, got {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @contextmanager
@@ -86,7 +64,7 @@ def _interruptible(what: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        _console().print(f"interrupted: {what}; run the same command again to continue")
+        stderr().print(f"interrupted: {what}; run the same command again to continue")
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -118,6 +96,7 @@ def worker(
     from kurzum.workers.reconcile import rewake_failed
 
     settings = get_settings()
+    settings.check_usable(celery=True)
     app = make_celery(settings)
     context = app.conf.kurzum_context
     loops: list[ReconcileLoop] = []
@@ -127,11 +106,11 @@ def worker(
         logging.getLogger("celery").setLevel(loglevel.upper())
 
     def start_reconcile(**_: Any) -> None:
-        factory = _database(settings)
+        factory = open_database(settings)
         dispatcher = CeleryDispatcher(app)
         try:
             rewake_failed(factory, dispatcher, settings)
-        except sa_exc.SQLAlchemyError as exc:
+        except SQLAlchemyError as exc:
             logging.getLogger(__name__).warning("re-waking failed articles failed: %s", exc)
         if reconcile:
             loop = ReconcileLoop(factory, dispatcher, settings)
@@ -171,9 +150,9 @@ def import_(
     from kurzum.archive.sinks import make_sink
 
     settings = get_settings()
-    factory = _database(settings)
+    factory = open_database(settings)
     sink = make_sink(settings, factory, celery=_use_celery(via, settings))
-    console = _console()
+    console = stderr()
     size = importer.total_bytes(path)
     with (
         _interruptible("each finished batch is stored"),
@@ -262,9 +241,9 @@ def backfill(
         include_reviewed=include_reviewed,
         limit=limit,
     )
-    factory = _database(settings)
+    factory = open_database(settings)
     sink = make_sink(settings, factory, celery=_use_celery(via, settings))
-    console = _console()
+    console = stderr()
     console.print(
         f"backfill of summaries made before {cutoff.isoformat()} "
         f"(to resume: --before {cutoff.isoformat()})"
@@ -291,17 +270,17 @@ def reconcile(
     from kurzum.workers.inprocess import InProcessWorker
 
     settings = get_settings()
-    factory = _database(settings)
+    factory = open_database(settings)
     if _use_celery(via, settings):
         count = reconcile_leased(factory, CeleryDispatcher(make_celery(settings)), settings)
-        _console().print(
+        stderr().print(
             f"sent {count.articles} articles and {count.webhooks} webhooks "
             f"({count.repaired} repaired)"
         )
         return
     with _interruptible("finished tasks are stored"):
         done = InProcessWorker(factory, settings).drain(reconcile_first=True)
-    _console().print(f"ran {done} tasks in this process")
+    stderr().print(f"ran {done} tasks in this process")
 
 
 def retry(
@@ -321,21 +300,21 @@ def retry(
     if not article and publication is None:
         raise InputError("name article ids or --publication")
     settings = get_settings()
-    factory = _database(settings)
+    factory = open_database(settings)
     with session_scope(factory) as session:
         pub_id = repo.get_publication(session, publication).id if publication else None
         woken = jobs.retry_failed(
             session, article_ids=article or None, publication_id=pub_id, actor=audit.Actor("cli")
         )
     if not woken:
-        _console().print("no failed articles to retry")
+        stderr().print("no failed articles to retry")
         return
     if _use_celery(via, settings):
         from kurzum.workers.celery_app import make_celery
         from kurzum.workers.celery_tasks import CeleryDispatcher
 
         CeleryDispatcher(make_celery(settings)).summarize_many(woken)
-        _console().print(f"sent {len(woken)} failed articles to the workers again")
+        stderr().print(f"sent {len(woken)} failed articles to the workers again")
         return
     from kurzum.workers.inprocess import InProcessWorker
 
@@ -343,29 +322,13 @@ def retry(
     worker.summarize_many(woken)
     with _interruptible("finished tasks are stored"):
         worker.drain(reconcile_first=False)
-    _console().print(f"retried {len(woken)} failed articles in this process")
-
-
-def _one_line_errors(command: Callable[..., None]) -> Callable[..., None]:
-    """KurzumError and an unreachable database end as one line on stderr and exit code 2."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        from kurzum.cli import user_errors
-
-        with user_errors():
-            try:
-                command(*args, **kwargs)
-            except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
-                raise ConfigError(f"database unavailable: {str(exc.orig).strip()}") from exc
-
-    return run
+    stderr().print(f"retried {len(woken)} failed articles in this process")
 
 
 def register(app: typer.Typer) -> None:
     """Attach the scale-out commands to the ``kurzum`` CLI."""
-    app.command()(_one_line_errors(worker))
-    app.command("import")(_one_line_errors(import_))
-    app.command()(_one_line_errors(backfill))
-    app.command()(_one_line_errors(reconcile))
-    app.command()(_one_line_errors(retry))
+    app.command()(worker)
+    app.command("import")(import_)
+    app.command()(backfill)
+    app.command()(reconcile)
+    app.command()(retry)

@@ -1,0 +1,80 @@
+"""Can a sentence stand alone as a bullet? References, fragments, no-fact lines and noise.
+
+The failure classes of issue 11 as functions over the per-language rule data
+(``kurzum.core.rules``): a bullet that opens with a pronoun, connective or definite
+description ("Er …", "Konkret …", "Der 35-Jährige …") needs its antecedent in an earlier
+bullet; a teaser, a scene or an empty line carries no fact; a dateline with a byline or a
+subheading glued to the sentence is noise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from kurzum.core.rules import rules
+from kurzum.core.wordlists import word_set
+from kurzum.models import Language
+
+__all__ = ["Problem", "classify", "is_noise", "noise_prefix_end", "opens_with_reference"]
+
+Problem = Literal["reference", "fragment", "nofact", "noise"]
+# Finite verbs after "Das"/"Die"/"Der" that make it a demonstrative ("Die wurden …").
+_FINITE = word_set(
+    "ist war sind waren wird wurde wurden werden hat hatte haben hatten kann konnte soll sollte "
+    "muss musste will wollte sei seien wäre gilt galt bleibt blieb geht ging zeigt zeigte "
+    "rückte kostete dauerte stimmte betrifft betraf"
+)
+_FIRST_WORDS = re.compile(r"\W*([\w'’-]+)(?:[\s,]+([\w'’-]+))?")
+
+
+def opens_with_reference(text: str, language: Language) -> bool:
+    """Whether ``text`` opens with, or contains, a reference that needs an antecedent."""
+    table = rules(language)
+    match = _FIRST_WORDS.match(text)
+    if match is not None:
+        first = match.group(1).lower()
+        second = (match.group(2) or "").lower()
+        if first in table.openers or f"{first} {second}" in table.opener_pairs:
+            return True
+        if first.replace("’", "'").split("'")[0] in table.openers and "'" in first.replace(
+            "’", "'"
+        ):
+            return True  # "C'est …", "L'homme" is handled by the descriptions
+        # "Das ist …", "Die wurden …": a demonstrative, unlike the article in "Das Haus …".
+        if language == "de" and first in ("das", "die", "der", "dem", "den"):
+            raw = match.group(2) or ""
+            if raw[:1].islower() and (
+                raw in _FINITE or not raw.endswith(("e", "en", "er", "es", "em", "ste"))
+            ):
+                return True
+    return table.references.search(text) is not None
+
+
+def is_noise(text: str, language: Language) -> bool:
+    """A dateline with a byline, a glued subheading or a scraped byline line."""
+    table = rules(language)
+    return table.noise.search(text) is not None or any(p.search(text) for p in table.noise_prefix)
+
+
+def noise_prefix_end(text: str, language: Language) -> int:
+    """The length of a dateline with byline opening ``text`` ("ZÜRICH dpa | "), else 0."""
+    for pattern in rules(language).noise_prefix:
+        match = pattern.match(text)
+        if match is not None:
+            return match.end()
+    return 0
+
+
+def classify(text: str, language: Language) -> Problem | None:
+    """The first problem that keeps ``text`` from standing alone as a bullet, or None."""
+    table = rules(language)
+    if is_noise(text, language):
+        return "noise"
+    if table.nofact.search(text):
+        return "nofact"
+    if table.fragment.search(text):
+        return "fragment"
+    if opens_with_reference(text, language):
+        return "reference"
+    return None

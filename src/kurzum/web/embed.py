@@ -1,0 +1,112 @@
+"""Embedding kurzum into a publisher's site: the web component's script, the HTML fragment,
+and the API docs served without a CDN.
+
+* ``/embed/v1/kurzum-summary.js``: the ``<kurzum-summary>`` web component (plain JS module,
+  shadow DOM); it renders the reader API's answer.
+* ``GET /api/v1/reader/publications/{slug}/articles/{id}/summary.html``: the same box as an
+  HTML fragment for server-side includes, decided by the same code as the JSON answer
+  (:func:`kurzum.web.api.reader.reader_summary`) with the same private cache headers.
+* ``/docs`` and ``/redoc`` with Swagger UI and ReDoc from the ``fastapi-offline`` package.
+"""
+
+from __future__ import annotations
+
+import os
+from os import PathLike
+from pathlib import Path
+from typing import Annotated
+
+import fastapi_offline
+from fastapi import APIRouter, FastAPI, Request
+from fastapi import Path as PathParam
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from kurzum.storage.db import engine_of
+from kurzum.web.api.reader import PRIVATE_HEADERS, reader_summary
+from kurzum.web.deps import run_read
+from kurzum.web.errors import ERROR_RESPONSES
+from kurzum.web.i18n import as_language, catalogue
+from kurzum.web.pages.templating import environment
+from kurzum.web.schemas import ExternalId, ReaderSummaryOut, Slug
+
+EMBED_DIR = Path(__file__).with_name("static") / "embed"
+DOCS_ASSETS = Path(fastapi_offline.__file__).with_name("static")
+DOCS_STATIC = "/docs-assets"
+SCRIPT_CACHE = "public, max-age=3600"
+
+router = APIRouter(prefix="/api/v1/reader", tags=["reader"], responses=ERROR_RESPONSES)
+
+
+def render_fragment(summary: ReaderSummaryOut) -> str:
+    """The box for ``summary`` as HTML in the summary's language (empty when there is none)."""
+    messages = catalogue(as_language(summary.language) or "de")
+    template = environment().get_template("embed/fragment.html")
+    return template.render(summary=summary, _=messages.gettext).strip()
+
+
+@router.get(
+    "/publications/{publication}/articles/{external_id}/summary.html",
+    summary="The summary box as an HTML fragment (SSR, ESI)",
+    response_class=HTMLResponse,
+)
+async def get_fragment(
+    publication: Annotated[Slug, PathParam()],
+    external_id: Annotated[ExternalId, PathParam()],
+    request: Request,
+) -> Response:
+    """The box the web component shows, as HTML without script: bullets with label, the locked
+    notice with login and subscribe links, or an empty body (204) when nothing is served."""
+    engine = engine_of(request.app.state.session_factory)
+    summary = await run_read(engine, reader_summary, engine, publication, external_id, request)
+    html = render_fragment(summary)
+    if not html:
+        return Response(status_code=204, headers=PRIVATE_HEADERS)
+    return HTMLResponse(html, headers=PRIVATE_HEADERS)
+
+
+def install(app: FastAPI) -> None:
+    """Add the fragment route, the embed script and the offline API docs to ``app``.
+
+    ``app`` must be created with ``docs_url=None, redoc_url=None``."""
+    app.include_router(router)
+    app.mount("/embed", CachedStatic(directory=EMBED_DIR), name="embed")
+    app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+    title = app.title
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{title} – API",
+            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_STATIC}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{title} – API",
+            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_STATIC}/favicon.png",
+            with_google_fonts=False,
+        )
+
+
+class CachedStatic(StaticFiles):
+    """Static files with a public cache lifetime (the versioned embed script)."""
+
+    def file_response(
+        self,
+        full_path: PathLike[str] | str,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = SCRIPT_CACHE
+        return response

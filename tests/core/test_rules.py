@@ -1,0 +1,67 @@
+"""The editorial rules as data (core/rules/*.toml): every example in the files holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from kurzum.core.rules import raw_rules
+from kurzum.core.shorten import shorten
+from kurzum.core.standalone import classify
+from kurzum.models import LANGUAGES, Language
+
+
+def _examples(section: str, key: str) -> list[tuple[Language, object]]:
+    cases: list[tuple[Language, object]] = []
+    for language in LANGUAGES:
+        data = raw_rules(language)
+        for part in section.split("."):
+            data = data.get(part, {})
+        cases.extend((language, example) for example in data.get(key, []))
+    return cases
+
+
+@pytest.mark.parametrize(("language", "example"), _examples("shorten", "keep"))
+def test_shortening_never_removes_the_point(language: Language, example: dict) -> None:
+    result = shorten(example["text"], language, example["max_chars"])
+    assert result is None or result.text != example["never"]
+    if result is not None:  # whatever is returned fits and is a faithful deletion
+        assert len(result.text) <= example["max_chars"]
+
+
+@pytest.mark.parametrize(("language", "example"), _examples("shorten", "cut"))
+def test_shortening_drops_optional_material(language: Language, example: dict) -> None:
+    result = shorten(example["text"], language, example["max_chars"], example["target"])
+    assert result is not None
+    assert result.text == example["expect"]
+
+
+@pytest.mark.parametrize(("language", "example"), _examples("standalone", "examples"))
+def test_standalone_classes(language: Language, example: dict) -> None:
+    expected = None if example["class"] == "ok" else example["class"]
+    assert classify(example["text"], language) == expected
+
+
+@pytest.mark.parametrize(("language", "text"), _examples("nofact", "examples"))
+def test_no_fact_lines_are_recognised(language: Language, text: str) -> None:
+    assert classify(text, language) == "nofact"
+
+
+@pytest.mark.parametrize(("language", "text"), _examples("noise", "examples"))
+def test_noise_is_recognised(language: Language, text: str) -> None:
+    assert classify(text, language) == "noise"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    _examples("nofact", "counterexamples") + _examples("noise", "counterexamples"),
+)
+def test_statements_stand_alone(language: Language, text: str) -> None:
+    assert classify(text, language) is None
+
+
+def test_every_language_has_examples_of_every_section() -> None:
+    for language in LANGUAGES:
+        data = raw_rules(language)
+        assert data["shorten"]["keep"] and data["shorten"]["cut"]
+        assert data["standalone"]["examples"]
+        assert data["nofact"]["examples"] and data["noise"]["examples"]

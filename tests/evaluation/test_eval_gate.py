@@ -1,0 +1,81 @@
+"""The eval gate: on the dev data (when present), summaries must not get worse.
+
+Pinned floors, a little below what was measured (benchmarks/results/quality_speed.md), for
+the cross-validated margins of kurzum over lead-3 per language (ROUGE-1 and ROUGE-L over the
+joined bullets, F1 points), and ceilings for the editor lint: classes 1 (cut point),
+3 (unresolved reference), 5 (noise) and 6 (lead repeated) stay at zero; class 2 (main news
+missing from bullet 1) and 4 (no fact) may not grow. Every summary passes the faithfulness
+check and the format. Skips with the reason when ../shared/data/dev is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kurzum.core import summarize
+from kurzum.evaluation.crossval import CrossValidation, cross_validate, margins
+from kurzum.evaluation.datasets import EvalItem, read_datasets
+from kurzum.evaluation.lint import count, lint
+from kurzum.faithfulness import check
+
+DEV = Path(__file__).parents[2].parent / "shared" / "data" / "dev"
+
+pytestmark = pytest.mark.skipif(
+    not DEV.is_dir(), reason=f"no dev data at {DEV} (the eval gate needs ../shared/data/dev)"
+)
+
+# Cross-validated margin floors over lead-3, F1 points: (ROUGE-1, ROUGE-L joined).
+# Measured at the frozen output (commit "Freeze the summarizer output"): de +1.05/+0.34,
+# fr -1.69/-2.57, en +0.01/-0.87. fr and en are below lead-3 (issue 11's target is +1
+# everywhere): these floors stop regressions, they do not claim the target is met.
+MARGIN_FLOORS: dict[str, tuple[float, float]] = {
+    "de": (0.8, 0.0),
+    "fr": (-2.2, -3.1),
+    "en": (-0.4, -1.3),
+}
+ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
+CEILINGS = {"main_news": 16, "no_fact": 0}  # measured: 16 and 0
+MAIN_NEWS_DE = 0.9  # share of German articles whose bullet 1 carries the main news
+
+
+@pytest.fixture(scope="module")
+def items() -> list[EvalItem]:
+    found = [i for i in read_datasets(sorted(DEV.glob("*.jsonl"))) if i.article is not None]
+    assert found, f"no articles in {DEV}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def cv(items: list[EvalItem]) -> CrossValidation:
+    return cross_validate(items)
+
+
+@pytest.mark.parametrize("language", sorted(MARGIN_FLOORS))
+def test_cross_validated_margins_over_lead3(cv: CrossValidation, language: str) -> None:
+    found = {(m.group, m.metric): m for m in margins(cv, cv.language, ("r1", "rl"))}
+    r1_floor, rl_floor = MARGIN_FLOORS[language]
+    r1, rl = found[(language, "r1")], found[(language, "rl")]
+    assert 100 * r1.margin >= r1_floor, f"{language} ROUGE-1 margin {100 * r1.margin:+.2f}"
+    assert 100 * rl.margin >= rl_floor, f"{language} ROUGE-L margin {100 * rl.margin:+.2f}"
+
+
+def test_lint_faithfulness_and_format(items: list[EvalItem]) -> None:
+    totals = count([])
+    german = german_ok = 0
+    for item in items:
+        assert item.article is not None
+        summary = summarize(item.article)
+        assert check(summary, item.article).ok, item.id
+        assert 0 < len(summary.bullets) <= 3 and all(len(t) <= 160 for t in summary.texts)
+        findings = lint(summary.texts, item.article, summary.language)
+        totals.update(f.kind for f in findings)
+        if summary.language == "de":
+            german += 1
+            german_ok += not any(f.kind == "main_news" for f in findings)
+    for kind in ZERO_CLASSES:
+        assert totals[kind] == 0, f"{totals[kind]} bullets of lint class {kind}"
+    for kind, ceiling in CEILINGS.items():
+        assert totals[kind] <= ceiling, f"{totals[kind]} findings of lint class {kind}"
+    assert german_ok >= MAIN_NEWS_DE * german, f"main news in bullet 1: {german_ok}/{german}"
