@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
-from kurzum.models import Article as CoreArticle
 from kurzum.core.options import SummaryOptions
+from kurzum.models import Article as CoreArticle
 from kurzum.models import FaithfulnessReport, Summary
 from kurzum.pipeline import check_summary, make_summary, stored_to_core, summary_options
 from kurzum.settings import Settings
