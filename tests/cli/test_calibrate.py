@@ -18,8 +18,11 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kurzum.cli import app, register_all
+from kurzum.cli.calibrate import worse_than_default
 from kurzum.core import SummaryOptions, summarize
 from kurzum.core.calibration import Calibration
+from kurzum.evaluation.calibrate import CalibrationReport, Scores
+from kurzum.models import Article as CoreArticle
 from kurzum.pipeline import stored_to_core, text_from_plain
 from kurzum.settings import Settings
 from kurzum.storage import articles as repo
@@ -54,17 +57,25 @@ def title(i: int) -> str:
     return f"{TOWNS[i % len(TOWNS)]} baut ein neues {THINGS[i % len(THINGS)]} für die Region"
 
 
-def write_archive(path: Path, count: int) -> Path:
-    """An archive in the evaluation schema; the published summary is the first 3 sentences."""
+def default_bullets(i: int) -> list[str]:
+    """What the packaged default calibration makes of article ``i``."""
+    article = CoreArticle(title(i), None, tuple(paragraphs(i)), language="de", id=f"a{i:02d}")
+    return [b.text for b in summarize(article, SummaryOptions()).bullets]
+
+
+def write_archive(path: Path, count: int, *, mixed: bool = False) -> Path:
+    """An archive in the evaluation schema; the published summary is the first 3 sentences
+    (``mixed``: only of every second article, the others have the default's bullets)."""
     with path.open("w", encoding="utf-8") as out:
         for i in range(count):
+            summary = default_bullets(i) if mixed and i % 2 == 0 else paragraphs(i)[:3]
             record = {
                 "id": f"a{i:02d}",
                 "lang": "de",
                 "title": title(i),
                 "lead": "",
                 "text": "\n\n".join(paragraphs(i)),
-                "summary": paragraphs(i)[:3],
+                "summary": summary,
                 "date": "2026-05-01",
                 "url": f"https://example.org/{i}",
             }
@@ -169,6 +180,35 @@ def test_stores_shows_and_resets(cli_env: Engine, archive: Path, db: Session) ->
     assert again.exit_code == 0 and "had no calibration" in again.stdout
     both = run("calibrate", str(archive), "--publication", "dorf", "--reset")
     assert both.exit_code == 2
+
+
+def test_keeps_the_default_when_the_fit_does_worse(
+    cli_env: Engine, tmp_path: Path, db: Session
+) -> None:
+    # Half the articles in each style: no calibration of the grid reproduces both, and the
+    # one chosen on four folds does worse on the fifth than the default does.
+    mixed = write_archive(tmp_path / "mixed.jsonl", 32, mixed=True)
+    result = run("calibrate", str(mixed), "--publication", "dorf", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stored"] is False
+    assert data["cross_validated"]["r1"] < data["default"]["r1"]
+    assert "does worse than the default" in result.stderr and "--force" in result.stderr
+    assert stored(db).calibration is None
+    forced = run("calibrate", str(mixed), "--publication", "dorf", "--force")
+    assert forced.exit_code == 0 and "stored for dorf" in forced.stderr
+    assert stored(db).calibration is not None
+
+
+def _report(held: Scores, default: Scores) -> CalibrationReport:
+    return CalibrationReport(Calibration(), 30, 5, held, Scores(0, 0, 0), default, held)
+
+
+def test_worse_than_default_compares_the_fitting_objective() -> None:
+    assert worse_than_default(_report(Scores(0.3, 0.2, 0.2), Scores(0.3, 0.2, 0.2))) is None
+    assert worse_than_default(_report(Scores(0.4, 0.1, 0.1), Scores(0.3, 0.19, 0.2))) is None
+    why = worse_than_default(_report(Scores(0.3, 0.2, 0.2), Scores(0.31, 0.2, 0.2)))
+    assert why is not None and "ROUGE-1 30.00 vs 31.00" in why
 
 
 def test_workers_summarize_in_the_publication_style(
