@@ -1,7 +1,7 @@
 """Publications keep the ranker calibration fitted on their own archive (``kurzum calibrate``).
 
-Revision ID: 0004_publication_calibration
-Revises: 0003_api_key_last_used
+Revision ID: 0005_publication_calibration
+Revises: 0004_embedding
 Create Date: 2026-11-29
 
 """
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_publication_calibration"
-down_revision: str | Sequence[str] | None = "0003_api_key_last_used"
+revision: str = "0005_publication_calibration"
+down_revision: str | Sequence[str] | None = "0004_embedding"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
