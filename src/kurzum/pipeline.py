@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from kurzum.core import SummaryOptions, summarize
+from kurzum.core.calibration import Calibration
 from kurzum.errors import EmptyInputError, InputError
 from kurzum.faithfulness import check
 from kurzum.ingest.cleaning import nfc
@@ -34,6 +35,7 @@ __all__ = [
     "prepare_text",
     "split_paragraphs",
     "stored_to_core",
+    "summary_options",
     "text_from_html",
     "text_from_plain",
     "to_article",
@@ -129,17 +131,27 @@ def stored_to_core(article: StoredArticle) -> Article:
     )
 
 
-def make_summary(article: Article, settings: Settings) -> Summary:
+def summary_options(calibration: Calibration | None) -> SummaryOptions:
+    """The options a publication's stored articles are summarized with: its own calibration
+    (``kurzum calibrate``), or the packaged default when it has none."""
+    return SummaryOptions(calibration=calibration)
+
+
+def make_summary(
+    article: Article, settings: Settings, options: SummaryOptions | None = None
+) -> Summary:
     """Summarize with the configured backend (``summary_backend``; extractive by default).
 
+    ``options``: from :func:`summary_options` for a stored article (default options if None).
     The LLM backends never raise for model failures: they fall back to the extractive summary
     with ``Summary.fell_back`` set and an "llm fallback: …" note saying why.
     """
+    options = options or SummaryOptions()
     if settings.summary_backend == "extractive":
-        return summarize(article, SummaryOptions())
+        return summarize(article, options)
     from kurzum.backends import shared_backend  # lazily: the LLM client and httpx
 
-    return shared_backend(settings).summarize(article, SummaryOptions())
+    return shared_backend(settings).summarize(article, options)
 
 
 def check_summary(summary: Summary, article: Article) -> FaithfulnessReport:

@@ -25,9 +25,9 @@ def test_every_setting_and_command_is_in_the_readme() -> None:
 def test_render_replaces_only_between_the_markers() -> None:
     begin_s, end_s = docs._markers("settings")
     begin_c, end_c = docs._markers("cli")
-    text = f"intro\n{begin_s}\nold\n{end_s}\nmiddle\n{begin_c}\n{end_c}\nend\n"
+    text = f"intro\n{begin_s}\nSTALE\n{end_s}\nmiddle\n{begin_c}\n{end_c}\nend\n"
     fresh = docs.render(text)
     assert fresh.startswith("intro\n") and fresh.endswith("end\n") and "\nmiddle\n" in fresh
-    assert "old" not in fresh and "`KURZUM_PORT`" in fresh and "`kurzum serve`" in fresh
+    assert "STALE" not in fresh and "`KURZUM_PORT`" in fresh and "`kurzum serve`" in fresh
     with pytest.raises(ValueError, match="markers"):
         docs.render("no markers here")

@@ -29,9 +29,8 @@ PROPS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-# One example of ordinary size (<= ~50 kB) must finish in this many seconds, whatever it holds.
-EXAMPLE_SECONDS = 5.0
-# A 10 MB input must be handled (or refused with a KurzumError) within these bounds.
+# A 10 MB input must be handled (or refused with a KurzumError) in a child process that is
+# killed after this long (a hang guard, not a speed target: speed is measured by `make bench`).
 HUGE_SECONDS = 90.0
 HUGE_RSS_MB = 2048
 

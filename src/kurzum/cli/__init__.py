@@ -4,6 +4,7 @@
 * :mod:`kurzum.cli.serve` - ``serve`` (the web service, optionally with the demo)
 * :mod:`kurzum.cli.workers` - ``worker``, ``import``, ``backfill``, ``reconcile``, ``retry``
 * :mod:`kurzum.cli.admin` - ``db``, ``users``, ``publications``, ``keys``
+* :mod:`kurzum.cli.calibrate` - ``calibrate`` (a publication's calibration from its archive)
 * :mod:`kurzum.cli.errors` - bad input ends as one line on stderr and exit code 2
 
 The service, worker and admin commands import the web and storage stacks (about 95 MB and a
@@ -44,11 +45,12 @@ def register_all() -> None:
     global _registered
     if _registered:
         return
-    from kurzum.cli import admin, serve, workers
+    from kurzum.cli import admin, calibrate, serve, workers
 
     serve.register(app)
     workers.register(app)
     admin.register(app)
+    calibrate.register(app)
     _registered = True
 
 

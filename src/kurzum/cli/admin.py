@@ -284,6 +284,16 @@ def publications_list() -> None:
         _out().print(table)
 
 
+def _calibration(pub: Publication) -> str:
+    """Whether the publication has its own calibration (``kurzum calibrate``), and how good."""
+    if pub.calibration is None:
+        return "default"
+    held = (pub.calibration_scores or {}).get("cross_validated", {})
+    score = f", cross-validated ROUGE-1 {held['r1']:.2f}" if "r1" in held else ""
+    fitted = f"fitted {_when(pub.calibration_fitted_at)} on {pub.calibration_articles} articles"
+    return f"own, {fitted}{score}"
+
+
 def _describe(session: Session, pub: Publication) -> list[tuple[str, str]]:
     """A publication's settings as (name, value) lines; secrets only as set or not."""
     lines = [
@@ -298,6 +308,7 @@ def _describe(session: Session, pub: Publication) -> list[tuple[str, str]]:
         ("jwt audience", pub.jwt_audience or "-"),
     ]
     lines += [(f"notice {lang}", text) for lang, text in sorted(pub.notices.items())]
+    lines.append(("calibration", _calibration(pub)))
     keys = repo.list_api_keys(session, pub)
     lines.append(("api keys", f"{sum(k.revoked_at is None for k in keys)} active, {len(keys)} all"))
     return lines

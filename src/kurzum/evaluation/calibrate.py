@@ -63,11 +63,12 @@ def grid(axes: dict[str, tuple[float | int, ...]] = GRID) -> list[Calibration]:
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Mean ROUGE-1, ROUGE-L (joined) and ROUGE-Lsum F1 of one system, 0..1."""
+    """Mean ROUGE-1, ROUGE-L (joined), ROUGE-Lsum and ROUGE-2 F1 of one system, 0..1."""
 
     r1: float
     rl: float
     rlsum: float
+    r2: float = 0.0
 
     @property
     def objective(self) -> float:
@@ -91,7 +92,7 @@ class CalibrationReport:
         """A JSON-ready dict: the calibration and the scores in points."""
 
         def pts(s: Scores) -> dict[str, float]:
-            return {k: round(100 * getattr(s, k), 2) for k in ("r1", "rl", "rlsum")}
+            return {k: round(100 * getattr(s, k), 2) for k in ("r1", "r2", "rl", "rlsum")}
 
         return {
             "calibration": self.calibration.to_json(),
@@ -144,11 +145,12 @@ def score_grid(
 
 def _mean(rows: Sequence[Row4]) -> Scores:
     if not rows:
-        return Scores(0.0, 0.0, 0.0)
+        return Scores(0.0, 0.0, 0.0, 0.0)
     return Scores(
         statistics.fmean(r[0] for r in rows),
         statistics.fmean(r[1] for r in rows),
         statistics.fmean(r[2] for r in rows),
+        statistics.fmean(r[3] for r in rows),
     )
 
 

@@ -124,6 +124,13 @@ class Publication(Base):
     login_url: Mapped[str | None] = mapped_column(String(2000))
     subscribe_offers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The ranker calibration fitted on the publication's archive (``kurzum calibrate``):
+    # ``Calibration.to_json()``, when and on how many articles, and the cross-validated scores.
+    # NULL (not JSON null): the packaged default calibration.
+    calibration: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    calibration_fitted_at: Mapped[datetime | None]
+    calibration_articles: Mapped[int | None]
+    calibration_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ApiKey(Base):

@@ -19,11 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
+from kurzum.core.options import SummaryOptions
 from kurzum.models import Article as CoreArticle
 from kurzum.models import FaithfulnessReport, Summary
-from kurzum.pipeline import check_summary, make_summary, stored_to_core
+from kurzum.pipeline import check_summary, make_summary, stored_to_core, summary_options
 from kurzum.settings import Settings
 from kurzum.storage import bulk, jobs
+from kurzum.storage.calibrations import calibrations
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import Article, SummaryVersion, make_job_key
 from kurzum.workers.tasks import Holder, SummarizeResult, record_failure, summarize_article
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 # What summarizing an article needs.
 _READ_COLUMNS = (
     Article.id,
+    Article.publication_id,
     Article.external_id,
     Article.title,
     Article.lead,
@@ -65,6 +68,7 @@ class _Job:
     article_id: int
     job_key: str
     core: CoreArticle
+    options: SummaryOptions  # the publication's, shared by its articles in the batch
 
 
 def _existing_keys(session: Session, keys: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
@@ -92,6 +96,13 @@ def _read(
         found = {int(row.id): row for row in session.execute(stmt)}
         keys = {i: make_job_key(row.content_hash, row.generation) for i, row in found.items()}
         done = _existing_keys(session, list(keys.items()))
+        # One query and one parse per publication of the batch, not per article.
+        options = {
+            pid: summary_options(calibration)
+            for pid, calibration in calibrations(
+                session, (row.publication_id for row in found.values())
+            ).items()
+        }
         todo: list[_Job] = []
         finished: list[int] = []
         for article_id, digest in wanted.items():
@@ -105,7 +116,8 @@ def _read(
                     finished.append(article_id)
                 results[article_id] = SummarizeResult("exists")
             else:
-                todo.append(_Job(article_id, keys[article_id], stored_to_core(row)))
+                core = stored_to_core(row)
+                todo.append(_Job(article_id, keys[article_id], core, options[row.publication_id]))
         jobs.jobs_done(session, finished)
         if holder is not None:
             jobs.claim(session, [j.article_id for j in todo], holder.worker, holder.claim_seconds)
@@ -173,7 +185,7 @@ def summarize_articles(
     failed: dict[int, tuple[_Job, str]] = {}
     for job in todo:  # no transaction is held while summarizing
         try:
-            summary = make_summary(job.core, settings)
+            summary = make_summary(job.core, settings, job.options)
             made[job.article_id] = (job, summary, check_summary(summary, job.core))
         except Exception as exc:  # stored on the article and retried, like the single task
             log.warning("summarizing article %s failed: %s", job.article_id, exc)

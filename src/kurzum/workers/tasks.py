@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kurzum.backoff import backoff_seconds
-from kurzum.pipeline import check_summary, make_summary, stored_to_core
+from kurzum.pipeline import check_summary, make_summary, stored_to_core, summary_options
 from kurzum.settings import Settings
 from kurzum.storage import jobs, outbox
+from kurzum.storage.calibrations import calibrations
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.summaries import store_machine_summary
 from kurzum.storage.tables import Article, Publication, SummaryVersion, WebhookDelivery, utcnow
@@ -131,8 +132,9 @@ def summarize_article(
             jobs.claim(session, [article_id], holder.worker, holder.claim_seconds)
         job_key = article.job_key
         core = stored_to_core(article)
+        calibration = calibrations(session, [article.publication_id])[article.publication_id]
     try:  # the summarizer may be slow (LLM): no transaction is held meanwhile
-        summary = make_summary(core, settings)
+        summary = make_summary(core, settings, summary_options(calibration))
         report = check_summary(summary, core)
     except Exception as exc:  # any failure is stored on the article and retried
         log.warning("summarizing article %s failed: %s", article_id, exc)
