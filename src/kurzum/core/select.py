@@ -123,13 +123,19 @@ def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
         if fallback is None:
             return None
         window = [fallback]
-    best = window[0]
-    if head:
-        shared = [len(choices[i].stems & head) for i in window]
-        top = max(shared)
-        if top >= shared[0] + _LEDE_MARGIN:
-            best = window[shared.index(top)]
-    return best
+    if not head:
+        return window[0]
+    # The lede states what the title and lead announce: an opening sentence sharing none of
+    # their concepts is colour or background, whichever comes first; among the rest the first
+    # wins unless a later one carries clearly more of the announced news.
+    shared = [len(choices[i].stems & head) for i in window]
+    first = next((k for k, n in enumerate(shared) if n > 0), None)
+    if first is None:
+        return window[0]
+    top = max(shared)
+    if top >= shared[first] + _LEDE_MARGIN:
+        return window[shared.index(top)]
+    return window[first]
 
 
 def _quoted(choice: Choice) -> bool:

@@ -65,6 +65,10 @@ _INSERTED: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
         r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?|ein|eine|einer|eines|einem)\s"
         r"[^,;:«»„“\"()]{3,90}?,(?=\s)"
+        # a preposition with a relative pronoun, ending in its verb: ", in der der Rapper …
+        # schildert," (", in der Nacht auf Sonntag," ends in a noun and stays)
+        r"|,\s(?:in|an|auf|mit|von|bei|für|über|unter|nach|aus|zu|durch|gegen|um|vor|hinter)\s"
+        r"(?:der|dem|den|denen|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,110}?\s[a-zäöüß]+,(?=\s)"
     ),
     # relative clauses and appositions: "X, le président de Y, a déclaré …"
     "fr": re.compile(
@@ -93,6 +97,8 @@ _NOT_PARTICIPLE = word_set(
     "ring wedding meeting bring sing sting swing wing"
 )
 
+# A kicker before a colon, followed by a sentence opening with a capital (not a quotation).
+_KICKER = re.compile(r"[^:«»„“”\"]{3,120}?:\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
 _CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
 _CONTINUATION = 30  # a comma this close after an inserted clause means it goes on
 _MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
@@ -128,7 +134,7 @@ def shorten(
     if len(candidate.text) <= goal:
         return candidate
     fallback = candidate if len(candidate.text) <= max_chars else None
-    steps = (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_intro)
+    steps = (_drop_parentheticals, _drop_kicker, _drop_inserted, _drop_attribution, _drop_intro)
     for step in (*steps, _drop_last_clause):
         while True:
             reduced = step(sentence, spans, language)
@@ -213,6 +219,20 @@ def _drop_parentheticals(
         if _kept(result, *match.span()):
             result = _remove(result, *match.span())
     return result if result != spans else None
+
+
+def _drop_kicker(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove a kicker before a colon when a whole sentence follows it.
+
+    "Weniger Steuern beim Einkaufen: Der Bundestag hat …" -> "Der Bundestag hat …": the part
+    after the colon is a complete statement with its own capitalised subject.
+    """
+    match = _KICKER.match(sentence, spans[0][0])
+    if match is None or not _kept(spans, spans[0][0], match.end()):
+        return None
+    return _remove(spans, spans[0][0], match.end())
 
 
 def _drop_inserted(
