@@ -99,6 +99,7 @@ _NOT_PARTICIPLE = word_set(
 
 # A kicker before a colon, followed by a sentence opening with a capital (not a quotation).
 _KICKER = re.compile(r"[^:«»„“”\"]{3,120}?:\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
+_NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
 _CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
 _CONTINUATION = 30  # a comma this close after an inserted clause means it goes on
 _MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
@@ -246,6 +247,9 @@ def _drop_inserted(
             continue  # ", qui dessert 37 pays, principalement européens, a …": not a clause
         if _negated(match.group(), language):
             continue  # never delete a negation
+        following = _NEXT_WORD.match(sentence, match.end())
+        if following is not None and following.group(1).lower() in rules(language).binds_next:
+            continue  # ", das …, ohne … zu missachten": the closing comma opens another clause
         if match.end() < len(sentence) - 2 and _kept(result, *match.span()):
             # keep the comma's place as a space: "Johnson, who …, is" -> "Johnson is"
             result = _remove(result, match.start(), match.end())
