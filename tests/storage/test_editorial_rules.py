@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kurzum.errors import ConflictError, InputError
 from kurzum.pipeline import check_summary, make_summary, stored_to_core, text_from_plain
+from kurzum.settings import Settings
 from kurzum.storage import articles as repo
 from kurzum.storage import audit, summaries
 from kurzum.storage.articles import ArticleInput
@@ -23,6 +24,7 @@ from kurzum.storage.tables import Article, SummaryVersion
 from kurzum.usecases import editorial
 
 EDITOR = Actor("user:editor@example.org")
+SETTINGS = Settings(environment="test", worker="off")
 BODY = (
     "Die Stadt Luzern baut eine neue Brücke über die Reuss. Sie soll im Jahr 2028 eröffnet "
     "werden.\n\nDie Kosten liegen bei 40 Millionen Franken. Der Stadtrat spricht von einem "
@@ -39,7 +41,7 @@ def _article(db: Session, pub: Any, body: str = BODY, external_id: str = "a") ->
 def _machine(db: Session, article: Article, *, generation: int | None = None) -> SummaryVersion:
     """What a worker does: summarize the stored article and store the result."""
     core = stored_to_core(article)
-    summary = make_summary(core)
+    summary = make_summary(core, SETTINGS)
     key = f"{article.id}:{article.content_hash}:{generation or article.generation}"
     transition = summaries.store_machine_summary(
         db, article, summary, check_summary(summary, core), job_key=key
