@@ -5,8 +5,8 @@ off the reader pages after a retraction until an editor publishes again (a CMS u
 draft, never a published summary); ``error_reports.client_key`` (a hash of the client address)
 throttles "Fehler melden" per client.
 
-Revision ID: 0004_editor_desk
-Revises: 0003_api_key_last_used
+Revision ID: 0006_editor_desk
+Revises: 0005_publication_calibration
 Create Date: 2026-11-29
 
 """
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_editor_desk"
-down_revision: str | Sequence[str] | None = "0003_api_key_last_used"
+revision: str = "0006_editor_desk"
+down_revision: str | Sequence[str] | None = "0005_publication_calibration"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
