@@ -159,13 +159,24 @@ def check_summary(summary: Summary, article: Article) -> FaithfulnessReport:
     return check(summary, article)
 
 
-def editor_bullets(texts: list[str], previous: tuple[Bullet, ...]) -> tuple[Bullet, ...]:
-    """Bullets an editor typed; a bullet keeps its provenance while its position is unchanged."""
+def editor_bullets(
+    texts: list[str], previous: tuple[Bullet, ...], article: Article
+) -> tuple[Bullet, ...]:
+    """Bullets an editor typed, with provenance: an unchanged bullet keeps its sources (where
+    ever it moved); a changed or new one is linked afresh to the article sentence(s) it
+    matches (:func:`kurzum.backends.provenance.link`), and one matching nothing has none."""
+    kept = {b.text: b.sources for b in previous}
     out: list[Bullet] = []
     for i, raw in enumerate(texts):
         text = " ".join(nfc(raw).split())
         if not text:
             raise InputError(f"bullet {i + 1} is empty")
-        sources = previous[i].sources if i < len(previous) else ()
-        out.append(Bullet(text, sources))
+        out.append(Bullet(text, kept.get(text, ())))
+    fresh = [i for i, b in enumerate(out) if b.text not in kept]
+    if fresh:
+        from kurzum.backends import provenance  # lazily: the backends package loads the LLM client
+
+        links = provenance.link([out[i].text for i in fresh], article, article.language or "de")
+        for i, sources in zip(fresh, links, strict=True):
+            out[i] = Bullet(out[i].text, sources)
     return tuple(out)

@@ -27,17 +27,22 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Cross-validated margin floors over lead-3, F1 points: (ROUGE-1, ROUGE-L joined).
-# Measured at the frozen output (commit "Freeze the summarizer output"): de +1.05/+0.34,
-# fr -1.69/-2.57, en +0.01/-0.87. fr and en are below lead-3 (issue 11's target is +1
-# everywhere): these floors stop regressions, they do not claim the target is met.
+# Measured after the editorial rules of branch h11b (commit "en author voice: single-quoted
+# speech is a quote"): de -0.33/-1.00, fr -0.46/-2.71, en -0.68/-1.45. The stricter
+# standalone/no-fact rules cost about 1 ROUGE-1 point in de and en against the frozen output
+# (de +1.05, en +0.01) and gain 1.2 in fr; issue 11's +1 target is not met anywhere. These
+# floors stop regressions, they do not claim the target is met.
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
-    "de": (0.8, 0.0),
-    "fr": (-2.2, -3.1),
-    "en": (-0.4, -1.3),
+    "de": (-0.6, -1.3),
+    "fr": (-0.8, -3.1),
+    "en": (-1.0, -1.8),
 }
 ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
-CEILINGS = {"main_news": 16, "no_fact": 0}  # measured: 16 and 0
-MAIN_NEWS_DE = 0.9  # share of German articles whose bullet 1 carries the main news
+CEILINGS = {"main_news": 17, "no_fact": 0}  # measured: 17 (was 16 before h11b) and 0
+# share of German articles whose bullet 1 carries the main news (lint proxy). Measured 52/60:
+# 2 of the 8 misses are opening sentences the rules now reject as the editor did (speculation
+# "Seit Wochen wird spekuliert, ob …", "Möglicherweise …"); issue 11 asks for 0.9.
+MAIN_NEWS_DE = 0.85
 
 
 @pytest.fixture(scope="module")

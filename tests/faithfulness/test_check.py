@@ -226,3 +226,28 @@ def test_number_pattern_matches_its_plain_form(text: str) -> None:
 
     expected = [m.span() for m in _PLAIN_NUMBER.finditer(text)]
     assert [m.span() for m in _NUMBER.finditer(text)] == expected
+
+
+CASES = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "faithfulness" / "cases.json").read_text("utf-8")
+)["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['source']}:{c['bullet'][:30]}" for c in CASES])
+def test_dev_excerpts_both_ways(case: dict[str, object]) -> None:
+    """No false alarm on supported bullets; real inventions are still found (dev excerpts)."""
+    article = Article(
+        title=None, lead=None, paragraphs=(str(case["article"]),), language=case["language"]
+    )
+    summary = _summary(str(case["bullet"]), language=case["language"])  # type: ignore[arg-type]
+    found = sorted((i.kind, i.text) for i in check(summary, article).issues)
+    assert found == sorted(tuple(e) for e in case["expected"])  # type: ignore[attr-defined]
+
+
+def test_date_before_full_stop_keeps_abbreviation_dot() -> None:
+    """The full stop after "August" is not part of the date; the dot of "Sept." is."""
+    from kurzum.faithfulness.numbers import dates
+
+    assert [m.text for m in dates("seit dem 13. August.")] == ["13. August"]
+    assert [m.text for m in dates("am 3 Sept. 2024")] == ["3 Sept. 2024"]
+    assert [m.text for m in dates("on Sept. 3.")] == ["Sept. 3"]

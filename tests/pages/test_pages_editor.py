@@ -48,7 +48,7 @@ def test_queue_lists_unreviewed_summaries_with_filters(
     html = editor.get("/editor").text
     assert 'data-testid="queue"' in html
     assert "Artikel p1" in html and "Artikel f1" in html
-    assert html.count("/editor/summaries/") == 2
+    assert html.count("data-row ") == 2  # one row per summary to review
     assert "Artikel f1" not in editor.get("/editor?language=fr").text
     assert "Nichts zu prüfen." in editor.get("/editor?state=rejected").text
     assert "Artikel p1" in editor.get("/editor?state=published&publication=blick&age=7d").text
@@ -124,11 +124,15 @@ def test_edit_warn_override_needed_then_fix_and_approve_changes_the_label(
     assert "Nicht im Artikel belegt (Zahl): «42»" in html
     assert 'name="override"' in html
     queue = editor.get("/editor").text
-    assert "1 Prüfhinweis(e)" in queue
+    assert "1 Prüfhinweis<" in queue  # a CLDR plural, not "Prüfhinweis(e)"
     assert queue.index(f"/editor/summaries/{new_sid}") < queue.index("Artikel f1")  # problems first
     assert '<del class="kz-del">' in html and '<ins class="kz-add">' in html  # history diff
     refused = post(editor, f"/editor/summaries/{new_sid}/approve", csrf)
-    assert refused.status_code == 409
+    assert refused.status_code == 303  # post/redirect/get even when refused: reload is safe
+    assert "refused=needs_override" in refused.headers["location"]
+    assert (
+        "Nicht freigegeben: Es gibt Prüfhinweise." in editor.get(refused.headers["location"]).text
+    )
     fixed = post(
         editor,
         f"/editor/summaries/{new_sid}/save",
@@ -140,8 +144,8 @@ def test_edit_warn_override_needed_then_fix_and_approve_changes_the_label(
     assert "Nicht im Artikel belegt" not in html
     approved = post(editor, f"/editor/summaries/{final_sid}/approve", csrf)
     assert approved.status_code == 303
-    html = editor.get(approved.headers["location"]).text
-    assert "Erledigt: freigegeben." in html
+    html = editor.get(approved.headers["location"]).text  # auto-advance: the next item
+    assert "«Artikel p1» freigegeben." in html
     reader = logged_in("sub@example.org").get("/p/blick/p1").text
     assert REVIEWED in reader
     assert "Nordkorea liefert Russland seit 2022 Munition." in reader
@@ -176,15 +180,20 @@ def test_reject_and_retract_take_the_summary_off_the_page(
     editor = logged_in("editor@example.org")
     sid = summary_id(page_world, "f1")
     _, csrf = review(editor, sid)
-    assert post(editor, f"/editor/summaries/{sid}/retract", csrf).status_code == 303
+    refused = post(editor, f"/editor/summaries/{sid}/retract", csrf)  # no reason given
+    assert "refused=retract_reason" in refused.headers["location"]
+    assert 'data-testid="bullets"' in make_client().get("/p/blick/f1").text  # still served
+    done = post(editor, f"/editor/summaries/{sid}/retract", csrf, reason="Falsche Zahl")
+    assert done.status_code == 303
     page = make_client().get("/p/blick/f1").text
     assert 'data-testid="bullets"' not in page
     assert "Für diesen Artikel gibt es keine Zusammenfassung." in page
     html, csrf = review(editor, sid)
     assert "Zurückgezogen" in html
-    again = post(editor, f"/editor/summaries/{sid}/retract", csrf)
-    assert again.status_code == 409
-    assert "Das geht im aktuellen Zustand nicht" in again.text
+    assert "zurückgezogen: Falsche Zahl" in html  # the reason is in the history
+    again = post(editor, f"/editor/summaries/{sid}/retract", csrf, reason="nochmals")
+    assert again.status_code == 303
+    assert "Das geht in diesem Zustand nicht mehr." in editor.get(again.headers["location"]).text
 
 
 def test_regenerate_queues_a_new_version(page_world: PageWorld, logged_in: Any) -> None:

@@ -148,15 +148,20 @@ def test_ui_language_follows_lang_parameter_and_cookie(
 ) -> None:
     client = make_client()
     html = client.get("/p/blick/f1?lang=fr").text
-    assert '<html lang="fr">' in html and "En bref" in html
-    assert "En bref" in client.get("/p/blick/f1").text  # remembered in a cookie
+    assert '<html lang="fr">' in html and "Accueil" in html  # site navigation: French
+    # The box of a German article stays German (issue 13): only the site follows the reader.
+    assert '<details lang="de"' in html and "Auf einen Blick" in html and "En bref" not in html
+    assert "Accueil" in client.get("/p/blick/f1").text  # remembered in a cookie
     english = make_client().get("/p/blick/f1", headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert "At a glance" in english.text
+    assert "Home" in english.text and "Auf einen Blick" in english.text
 
 
-def test_notice_in_the_readers_language(page_world: PageWorld, make_client: Any) -> None:
+def test_notice_in_the_articles_language(page_world: PageWorld, make_client: Any) -> None:
     html = make_client().get("/p/blick/p1?lang=fr").text
-    assert "Le résumé est réservé aux abonnés." in html
+    assert "Le résumé est réservé aux abonnés." not in html
+    assert (
+        "Die Zusammenfassung von Blick+-Artikeln ist unseren Nutzern mit Abo vorbehalten." in html
+    )
 
 
 def test_unknown_article_is_an_html_404(page_world: PageWorld, make_client: Any) -> None:
@@ -184,11 +189,14 @@ def test_anonymous_reader_reports_an_error_on_a_free_article(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/p/blick/f1?reported=1#kz-box"
-    assert "Danke!" in client.get(response.headers["location"]).text
+    # Back to the reported bullet: the confirmation shows where the reader clicked.
+    assert response.headers["location"] == "/p/blick/f1?reported=2#kz-bullet-2"
+    html = client.get(response.headers["location"]).text
+    bullet = html[html.index('id="kz-bullet-2"') : html.index('id="kz-bullet-3"')]
+    assert 'data-testid="report-done"' in bullet and "Danke!" in bullet
     editor = logged_in("editor@example.org")
     queue = editor.get("/editor").text
-    assert "1 Leser-Meldung(en)" in queue
+    assert "1 Leser-Meldung<" in queue
 
 
 def test_report_without_csrf_token_is_refused(page_world: PageWorld, make_client: Any) -> None:

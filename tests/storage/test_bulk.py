@@ -198,7 +198,12 @@ def test_summarize_articles_sends_webhooks_once(
     session_factory: SessionFactory, build: Any
 ) -> None:
     pub = build.publication(webhook_url="https://hook.example/x", webhook_secret="s")
-    wake = store_batch(session_factory, pub.id, [_record(i) for i in range(5)], None, ImportStats())
+    # Articles with a bullet to publish (one without bullets is held for an editor, no webhook).
+    records = [
+        _record(i, f" Die Stadt baut eine Brücke über die Reuss für {i + 5} Millionen.")
+        for i in range(5)
+    ]
+    wake = store_batch(session_factory, pub.id, records, None, ImportStats())
     first = summarize_articles(session_factory, wake, SETTINGS)
     assert sorted(r.outcome for r in first.values()) == ["created"] * 5
     assert sum(len(r.deliveries) for r in first.values()) == 5

@@ -134,12 +134,11 @@ def test_reject_and_retract_stop_serving(world: World, make_client: Any, login: 
     )
     assert anon.get(READER.format("f1")).json()["status"] == "unavailable"
     s2 = world.summarized("f2", premium=False)["summary"]["id"]
-    assert (
-        client.post(f"/api/v1/editor/summaries/{s2}/retract", json={}, headers=csrf).status_code
-        == 200
-    )
+    url = f"/api/v1/editor/summaries/{s2}/retract"
+    assert client.post(url, json={}, headers=csrf).status_code == 422  # a reason is required
+    assert client.post(url, json={"reason": "falsch"}, headers=csrf).status_code == 200
     assert anon.get(READER.format("f2")).json()["status"] == "unavailable"
-    again = client.post(f"/api/v1/editor/summaries/{s2}/retract", json={}, headers=csrf)
+    again = client.post(url, json={"reason": "falsch"}, headers=csrf)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "conflict"
 

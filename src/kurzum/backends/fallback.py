@@ -6,10 +6,12 @@ import logging
 from dataclasses import replace
 
 from kurzum.models import Summary, Usage
+from kurzum.notes import FALLBACK_PREFIX
 
 # Every fallback note starts with this, so editors can read why (the rest of the note is the
-# reason, in English). Whether a summary fell back is the ``Summary.fell_back`` field.
-FALLBACK_NOTE = "llm fallback: "
+# reason, in English; kurzum.notes reads it back). Whether a summary fell back is the
+# ``Summary.fell_back`` field.
+FALLBACK_NOTE = FALLBACK_PREFIX
 
 
 log = logging.getLogger(__name__)

@@ -2,10 +2,11 @@
 
 Candidates are the usable statements of the article (not from a separate lead unless
 ``repeat_lead``), shortened by safe cuts only, that can stand alone (``standalone.classify``)
-or lean only on the sentence right before them once that one is a bullet.
+or lean on the sentence right before them when that one is the bullet just above them.
 
-Bullet 1 is the lede: the first candidate that is not a quotation, unless one of the next
-two shares clearly more concepts with the title and lead (what the editors announce).
+Bullet 1 is the lede: of the first three standalone candidates that are not quotations, the
+first that shares a concept with the title and lead (the news they announce), unless a later
+one shares clearly more of them.
 Bullets 2 and more are taken greedily by not-yet-covered concept weight per character,
 boosted for early sentences and figures, damped for quotes; a near-duplicate of a chosen
 bullet is never taken. Bullets 2 and more follow the lede in article order.
@@ -14,6 +15,7 @@ bullet is never taken. Bullets 2 and more follow the lede in article order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo, content_stems
@@ -123,13 +125,19 @@ def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
         if fallback is None:
             return None
         window = [fallback]
-    best = window[0]
-    if head:
-        shared = [len(choices[i].stems & head) for i in window]
-        top = max(shared)
-        if top >= shared[0] + _LEDE_MARGIN:
-            best = window[shared.index(top)]
-    return best
+    if not head:
+        return window[0]
+    # The lede states what the title and lead announce: an opening sentence sharing none of
+    # their concepts is colour or background, whichever comes first; among the rest the first
+    # wins unless a later one carries clearly more of the announced news.
+    shared = [len(choices[i].stems & head) for i in window]
+    first = next((k for k, n in enumerate(shared) if n > 0), None)
+    if first is None:
+        return window[0]
+    top = max(shared)
+    if top >= shared[first] + _LEDE_MARGIN:
+        return window[shared.index(top)]
+    return window[first]
 
 
 def _quoted(choice: Choice) -> bool:
@@ -157,7 +165,8 @@ def select(
     first = lede(choices, head)
     if first is None or count < 1:
         return []
-    chosen: dict[int, Choice] = {choices[first].info.sentence.index: choices[first]}
+    lede_index = choices[first].info.sentence.index
+    chosen: dict[int, Choice] = {lede_index: choices[first]}
     covered: set[str] = set(choices[first].stems)
     scale = [
         _form(c.info, calibration) / len(c.short.text) ** calibration.length_exponent
@@ -176,7 +185,7 @@ def select(
         best = -1
         for _, position in ranked:
             choice = choices[position]
-            if choice.rejected or (choice.leans and choice.info.sentence.index - 1 not in chosen):
+            if choice.rejected or not _resolves(choices, chosen, choice, lede_index):
                 continue
             best = position
             break
@@ -185,9 +194,29 @@ def select(
         picked = choices[best]
         chosen[picked.info.sentence.index] = picked
         covered |= picked.stems
-    lede_index = choices[first].info.sentence.index
     rest = [chosen[i] for i in sorted(chosen) if i != lede_index]
     return [chosen[lede_index], *rest]
+
+
+def _order(indices: list[int], lede_index: int) -> list[int]:
+    """The bullets' order: the lede first, the others in article order."""
+    return [lede_index, *sorted(i for i in indices if i != lede_index)]
+
+
+def _resolves(
+    choices: list[Choice], chosen: dict[int, Choice], choice: Choice, lede_index: int
+) -> bool:
+    """Whether every leaning bullet, ``choice`` added, directly follows its antecedent.
+
+    A bullet opening with a reference may only stand right after the bullet made of the
+    sentence before it in the article, so the reader meets the antecedent first.
+    """
+    picked = {**chosen, choice.info.sentence.index: choice}
+    order = _order(list(picked), lede_index)
+    for previous, index in pairwise(order):
+        if picked[index].leans and previous != index - 1:
+            return False
+    return not picked[lede_index].leans
 
 
 def _value(choice: Choice, weights: dict[str, float], covered: set[str], factor: float) -> float:

@@ -65,6 +65,10 @@ _INSERTED: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
         r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?|ein|eine|einer|eines|einem)\s"
         r"[^,;:«»„“\"()]{3,90}?,(?=\s)"
+        # a preposition with a relative pronoun, ending in its verb: ", in der der Rapper …
+        # schildert," (", in der Nacht auf Sonntag," ends in a noun and stays)
+        r"|,\s(?:in|an|auf|mit|von|bei|für|über|unter|nach|aus|zu|durch|gegen|um|vor|hinter)\s"
+        r"(?:der|dem|den|denen|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,110}?\s[a-zäöüß]+,(?=\s)"
     ),
     # relative clauses and appositions: "X, le président de Y, a déclaré …"
     "fr": re.compile(
@@ -93,6 +97,9 @@ _NOT_PARTICIPLE = word_set(
     "ring wedding meeting bring sing sting swing wing"
 )
 
+# A kicker before a colon, followed by a sentence opening with a capital (not a quotation).
+_KICKER = re.compile(r"[^:«»„“”\"]{3,120}?:\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
+_NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
 _CLAUSE_START = re.compile(r"(?:,|;|\s[–—])\s+([\w'’-]+)")
 _CONTINUATION = 30  # a comma this close after an inserted clause means it goes on
 _MIN_KEPT_WORDS = 6  # a shortened sentence keeps at least this many words ...
@@ -128,7 +135,7 @@ def shorten(
     if len(candidate.text) <= goal:
         return candidate
     fallback = candidate if len(candidate.text) <= max_chars else None
-    steps = (_drop_parentheticals, _drop_inserted, _drop_attribution, _drop_intro)
+    steps = (_drop_parentheticals, _drop_kicker, _drop_inserted, _drop_attribution, _drop_intro)
     for step in (*steps, _drop_last_clause):
         while True:
             reduced = step(sentence, spans, language)
@@ -215,6 +222,20 @@ def _drop_parentheticals(
     return result if result != spans else None
 
 
+def _drop_kicker(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove a kicker before a colon when a whole sentence follows it.
+
+    "Weniger Steuern beim Einkaufen: Der Bundestag hat …" -> "Der Bundestag hat …": the part
+    after the colon is a complete statement with its own capitalised subject.
+    """
+    match = _KICKER.match(sentence, spans[0][0])
+    if match is None or not _kept(spans, spans[0][0], match.end()):
+        return None
+    return _remove(spans, spans[0][0], match.end())
+
+
 def _drop_inserted(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
@@ -226,6 +247,9 @@ def _drop_inserted(
             continue  # ", qui dessert 37 pays, principalement européens, a …": not a clause
         if _negated(match.group(), language):
             continue  # never delete a negation
+        following = _NEXT_WORD.match(sentence, match.end())
+        if following is not None and following.group(1).lower() in rules(language).binds_next:
+            continue  # ", das …, ohne … zu missachten": the closing comma opens another clause
         if match.end() < len(sentence) - 2 and _kept(result, *match.span()):
             # keep the comma's place as a space: "Johnson, who …, is" -> "Johnson is"
             result = _remove(result, match.start(), match.end())

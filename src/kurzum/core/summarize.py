@@ -13,6 +13,7 @@ from kurzum.core.segment import split_article
 from kurzum.core.select import Choice, candidates, select
 from kurzum.errors import EmptyInputError
 from kurzum.models import Article, Bullet, Language, Source, Summary
+from kurzum.notes import too_few_bullets
 
 __all__ = ["Prepared", "choose", "prepare", "resolve_language", "summarize"]
 
@@ -94,10 +95,7 @@ def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
     )
     notes: tuple[str, ...] = ()
     if len(bullets) < options.bullets:
-        notes = (
-            f"only {len(bullets)} of {options.bullets} bullets: the article has too few "
-            "sentences that can stand alone as a bullet",
-        )
+        notes = (too_few_bullets(len(bullets), options.bullets),)
     return Summary(bullets=bullets, language=prepared.language, notes=notes)
 
 

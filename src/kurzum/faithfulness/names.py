@@ -82,5 +82,9 @@ class NameIndex:
         forms.discard("")
         if any(f in self._words or stemmer.stemWord(f) in self._stems for f in forms):
             return True
+        # Hyphenated compounds whose every part is in the article: "Playmobil-Figuren".
+        parts = [p for p in _PART.split(lower) if p]
+        if len(parts) > 1 and all(self.contains(p) for p in parts):
+            return True
         # Compounds: "Kreml" in "Kremlsprecher", "KN-23" in "KN-23-Raketen".
         return len(lower) >= 4 and lower in self._text

@@ -55,10 +55,21 @@ def numbers(text: str) -> Iterator[Mention]:
         yield Mention(raw, match.start(), match.start() + len(raw))
 
 
+# Month abbreviations whose dot belongs to the date ("3. Okt."); after a full month name a
+# dot is the sentence's full stop ("seit dem 13. August.") and not part of the date.
+_ABBREVIATIONS = frozenset(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+    | {"janv", "févr", "avr", "juil", "déc"}
+)
+
+
 def dates(text: str) -> Iterator[Mention]:
     """Every date in ``text`` ("3. Oktober", "03.10.2024", "October 3, 2024", "2024-10")."""
     for match in _DATE.finditer(text):
-        yield Mention(match.group(), match.start(), match.end())
+        raw = match.group()
+        if raw.endswith(".") and raw[:-1].split()[-1].lower() not in _ABBREVIATIONS:
+            raw = raw[:-1]
+        yield Mention(raw, match.start(), match.start() + len(raw))
 
 
 def number_values(raw: str) -> frozenset[str]:

@@ -266,6 +266,29 @@ def list_articles(
     return list(session.scalars(stmt))
 
 
+def failed_articles(
+    session: Session,
+    *,
+    publication: str | None = None,
+    language: str | None = None,
+    max_age: timedelta | None = None,
+    limit: int = 50,
+) -> list[Article]:
+    """Live articles whose summary could not be made, newest first (the editors' "failed")."""
+    stmt = (
+        select(Article)
+        .join(Publication, Article.publication_id == Publication.id)
+        .where(Article.deleted_at.is_(None), Article.status == "failed")
+    )
+    if publication:
+        stmt = stmt.where(Publication.slug == publication)
+    if language:
+        stmt = stmt.where(Article.language == language)
+    if max_age is not None:
+        stmt = stmt.where(Article.modified_at >= utcnow() - max_age)
+    return list(session.scalars(stmt.order_by(Article.modified_at.desc()).limit(limit)))
+
+
 def mark_summaries_stale(session: Session, article: Article) -> None:
     """Mark every version of the article stale: none of them is served any more."""
     for version in session.scalars(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from kurzum.models import FaithfulnessReport, Summary
 from kurzum.storage import audit, outbox
 from kurzum.storage.codec import bullets_to_json, report_to_json
-from kurzum.storage.rules import FALLBACK_HOLD_REASON, holds
+from kurzum.storage.rules import hold_reason, served
 from kurzum.storage.tables import Article, Publication, SummaryVersion, utcnow
 
 
@@ -164,17 +164,32 @@ def store_machine_summaries(
         .group_by(SummaryVersion.article_id)
     )
     last = {int(a): int(v or 0) for a, v in session.execute(stmt)}
+    approved = set(  # articles whose served version an editor approved: never replaced unseen
+        session.scalars(
+            select(Article.id)
+            .join(SummaryVersion, served(SummaryVersion, Article))
+            .where(Article.id.in_(ids), SummaryVersion.reviewed.is_(True))
+        )
+    )
     rows: list[dict[str, object]] = []
     publish: list[int] = []
-    held: set[int] = set()
+    held: dict[int, str] = {}
     now = utcnow()
     for item in items:
         article, summary, report = item.article, item.summary, item.report
         fell_back = summary.fell_back
         pub = pubs[article.publication_id]
-        hold = holds(pub.review_policy, faithful=report.ok, fell_back=fell_back)
-        if fell_back:
-            held.add(article.id)
+        reason = hold_reason(
+            pub.review_policy,
+            faithful=report.ok,
+            fell_back=fell_back,
+            empty=not summary.bullets,
+            retracted=article.held,
+            over_approved=article.id in approved,
+        )
+        hold = reason is not None
+        if reason not in (None, "policy", "warnings"):
+            held[article.id] = str(reason)
         if not hold:
             publish.append(article.id)
         rows.append(
@@ -219,8 +234,8 @@ def store_machine_summaries(
         detail = {"method": item.summary.method, "faithful": item.report.ok}
         events.append(audit.Event(audit.WORKER, "summary.created", article_id, summary_id, detail))
         if article_id in held:
-            reason = {"reason": FALLBACK_HOLD_REASON}
-            events.append(audit.Event(audit.WORKER, "summary.held", article_id, summary_id, reason))
+            why = {"reason": held[article_id]}
+            events.append(audit.Event(audit.WORKER, "summary.held", article_id, summary_id, why))
         if article_id in published:
             events.append(audit.Event(audit.WORKER, "summary.published", article_id, summary_id))
     audit.record_many(session, events)

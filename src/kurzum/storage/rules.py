@@ -2,7 +2,8 @@
 
 Each rule is written once, here, as a plain function or an SQL expression:
 
-- :func:`holds` — whether a new machine summary waits for an editor or is published at once;
+- :func:`hold_reason` — whether (and why) a new machine summary waits for an editor or is
+  published at once;
 - :func:`served` — which summary version readers may see (join condition on article + version);
 - :func:`is_editor` — which roles read every premium summary and use the newsroom.
 """
@@ -17,14 +18,42 @@ from kurzum.storage.tables import Article, SummaryVersion
 
 EDITOR_ROLES: frozenset[str] = frozenset({"editor", "admin"})
 HOLD_POLICY = "review-before-publish"
-FALLBACK_HOLD_REASON = "language model answer rejected; extractive fallback needs review"
 
 
-def holds(review_policy: str, *, faithful: bool, fell_back: bool) -> bool:
-    """A new machine summary is held as a draft when the publication reviews before publishing,
-    the faithfulness check found an unsupported name/number, or the model's answer was rejected
-    (extractive fallback); otherwise it is published at once (publish-then-review)."""
-    return review_policy == HOLD_POLICY or not faithful or fell_back
+def hold_reason(
+    review_policy: str,
+    *,
+    faithful: bool,
+    fell_back: bool,
+    empty: bool = False,
+    retracted: bool = False,
+    over_approved: bool = False,
+) -> str | None:
+    """Why a new machine summary waits for an editor (a code), or None to publish it at once.
+
+    Held: the publication reviews before publishing, the check found an unsupported span, the
+    model's answer was rejected, there are no bullets ("needs a summary"), an editor retracted
+    the article's summary (it stays down until an editor publishes again), or the version
+    readers see was approved by an editor (a regeneration never replaces it unreviewed).
+    Under publish-then-review an unreviewed served version is replaced, as before."""
+    if empty:
+        return "empty"
+    if retracted:
+        return "retracted"
+    if over_approved:
+        return "over_approved"
+    if fell_back:
+        return "fallback"
+    if not faithful:
+        return "warnings"
+    if review_policy == HOLD_POLICY:
+        return "policy"
+    return None
+
+
+def holds(review_policy: str, **facts: bool) -> bool:
+    """Whether :func:`hold_reason` holds the summary (a draft) rather than publishing it."""
+    return hold_reason(review_policy, **facts) is not None
 
 
 def served(version: Any = SummaryVersion, article: Any = Article) -> ColumnElement[bool]:

@@ -7,18 +7,20 @@ supersedes the article's other published ones. Readers see only :func:`served_su
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kurzum import notes
 from kurzum.errors import ConflictError, InputError, NotFoundError
 from kurzum.models import Bullet, FaithfulnessReport, Language, Summary
 from kurzum.storage import audit, outbox
 from kurzum.storage.audit import Actor
 from kurzum.storage.codec import bullets_to_json, report_to_json
-from kurzum.storage.rules import FALLBACK_HOLD_REASON, holds, served
+from kurzum.storage.rules import hold_reason, served
 from kurzum.storage.tables import (
     Article,
     ErrorReport,
@@ -86,11 +88,14 @@ def latest_version(session: Session, article: Article) -> SummaryVersion | None:
 
 
 def _supersede_others(session: Session, keep: SummaryVersion) -> None:
+    """Publishing ``keep`` supersedes the article's other published versions and its older
+    drafts (the draft an edit was made from must not stay in the queue)."""
     for other in session.scalars(
         select(SummaryVersion).where(
             SummaryVersion.article_id == keep.article_id,
-            SummaryVersion.state == "published",
             SummaryVersion.id != keep.id,
+            (SummaryVersion.state == "published")
+            | ((SummaryVersion.state == "draft") & (SummaryVersion.version < keep.version)),
         )
     ):
         other.state = "superseded"
@@ -113,10 +118,19 @@ def store_machine_summary(
     *,
     job_key: str,
 ) -> Transition:
-    """Store a worker's summary as a new version and publish it when the policy allows."""
+    """Store a worker's summary as a new version and publish it when :func:`hold_reason`
+    finds no reason to hold it."""
     pub: Publication = article.publication
     fell_back = summary.fell_back
-    hold = holds(pub.review_policy, faithful=report.ok, fell_back=fell_back)
+    served = served_summary(session, article)
+    reason = hold_reason(
+        pub.review_policy,
+        faithful=report.ok,
+        fell_back=fell_back,
+        empty=not summary.bullets,
+        retracted=article.held,
+        over_approved=served is not None and served.reviewed,
+    )
     version = SummaryVersion(
         article_id=article.id,
         version=_next_version(session, article.id),
@@ -144,22 +158,64 @@ def store_machine_summary(
         method=summary.method,
         faithful=report.ok,
     )
-    if fell_back:
+    if reason not in (None, "policy", "warnings"):
         audit.record(
             session,
             audit.WORKER,
             "summary.held",
             article_id=article.id,
             summary_id=version.id,
-            reason=FALLBACK_HOLD_REASON,
+            reason=reason,
         )
-    if hold:
+    if reason is not None:
         return Transition(version)
     transition = _publish(session, version)
     audit.record(
         session, audit.WORKER, "summary.published", article_id=article.id, summary_id=version.id
     )
     return transition
+
+
+def current_version(session: Session, article: Article) -> SummaryVersion | None:
+    """The version an editor works on: the newest open one (draft or published) made from the
+    article's current text; None when there is none."""
+    stmt = (
+        select(SummaryVersion)
+        .where(
+            SummaryVersion.article_id == article.id,
+            SummaryVersion.state.in_(("draft", "published")),
+            SummaryVersion.stale.is_(False),
+            SummaryVersion.article_hash == article.content_hash,
+        )
+        .order_by(SummaryVersion.version.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+class NotCurrentError(ConflictError):
+    """An edit of a version that is no longer the current one; ``current_id`` names it."""
+
+    def __init__(self, version: SummaryVersion, current_id: int | None) -> None:
+        super().__init__(
+            f"version {version.version} is no longer current"
+            + (f"; edit summary {current_id}" if current_id else "")
+        )
+        self.current_id = current_id
+
+
+def check_editable(session: Session, version: SummaryVersion) -> None:
+    """Refuse an edit of anything but the current version (NotCurrentError names it): an edit
+    of a superseded version would put the article in the queue twice. With no open version
+    (all rejected or retracted) the newest version may be edited."""
+    current = current_version(session, version.article)
+    if current is not None and current.id == version.id:
+        return
+    if current is None:
+        newest = latest_version(session, version.article)
+        if newest is not None and newest.id == version.id:
+            return
+    raise NotCurrentError(version, current.id if current is not None else None)
 
 
 def add_edit(
@@ -176,6 +232,7 @@ def add_edit(
     (:func:`kurzum.usecases.editorial.edit`): storage does not run the check."""
     if not 1 <= len(bullets) <= 10:
         raise InputError("a summary has between 1 and 10 bullets")
+    check_editable(session, version)
     article = version.article
     new = SummaryVersion(
         article_id=article.id,
@@ -188,7 +245,7 @@ def add_edit(
         language=language,
         bullets=bullets_to_json(bullets),
         faithfulness=report_to_json(report),
-        notes=[f"edited from version {version.version}"],
+        notes=[notes.edited_from(version.version)],
         created_by_id=actor.user_id,
     )
     session.add(new)
@@ -222,6 +279,8 @@ def approve(
         raise ConflictError("the article changed since this summary was made; regenerate it")
     if version.article.deleted_at is not None:
         raise ConflictError("the article was deleted")
+    if not version.bullets:
+        raise ConflictError("a summary without bullets cannot be published; write them first")
     issues = version.faithfulness.get("issues", [])
     if issues and not override:
         raise ConflictError(
@@ -230,6 +289,7 @@ def approve(
     if issues and not (reason and reason.strip()):
         raise InputError("an override needs a reason")
     was_published = version.state == "published"
+    version.article.held = False  # an editor published: machine summaries may follow again
     version.reviewed = True
     version.reviewer_id = actor.user_id
     version.reviewed_at = utcnow()
@@ -275,10 +335,16 @@ def reject(session: Session, version: SummaryVersion, actor: Actor, reason: str 
 
 
 def retract(session: Session, version: SummaryVersion, actor: Actor, reason: str = "") -> None:
-    """Take a published summary down (it stays in the history)."""
+    """Take a published summary down, with a reason (logged); it stays in the history.
+
+    The retraction sticks: the article is ``held``, so a later machine summary (a CMS update,
+    a regeneration) is a draft for review until an editor publishes again."""
     if version.state != "published":
         raise ConflictError(f"a {version.state} summary cannot be retracted")
+    if not reason.strip():
+        raise InputError("a retraction needs a reason")
     version.state = "retracted"
+    version.article.held = True
     audit.record(
         session,
         actor,
@@ -288,6 +354,23 @@ def retract(session: Session, version: SummaryVersion, actor: Actor, reason: str
         reason=reason,
     )
     session.flush()
+
+
+def restore(session: Session, version: SummaryVersion, actor: Actor) -> Transition:
+    """Publish an earlier approved version again in one step (after a retraction or a newer
+    version): it must have been reviewed and be made from the article's current text."""
+    if not version.reviewed or version.state not in ("superseded", "retracted"):
+        raise ConflictError("only an earlier approved version can be restored")
+    if version.stale or version.article_hash != version.article.content_hash:
+        raise ConflictError("the article changed since this summary was made; regenerate it")
+    if version.article.deleted_at is not None:
+        raise ConflictError("the article was deleted")
+    version.article.held = False
+    transition = _publish(session, version)
+    audit.record(
+        session, actor, "summary.restored", article_id=version.article_id, summary_id=version.id
+    )
+    return transition
 
 
 def regenerate(session: Session, article: Article, actor: Actor) -> Article:
@@ -309,13 +392,48 @@ def regenerate(session: Session, article: Article, actor: Actor) -> Article:
 # -- reader error reports -------------------------------------------------------------------
 
 
+# "Fehler melden" throttle: per client (address or account) and per summary, in one window.
+REPORT_WINDOW = timedelta(hours=1)
+REPORTS_PER_CLIENT = 10
+REPORTS_PER_SUMMARY = 30
+
+
+def client_key(client: str) -> str:
+    """How a reporting client is stored: a hash, never the address itself."""
+    return hashlib.sha256(client.encode()).hexdigest()
+
+
+def report_allowed(
+    session: Session, summary_id: int, client: str, *, now: datetime | None = None
+) -> bool:
+    """Whether this client may file another report now (per-client and per-summary limits)."""
+    since = (now or utcnow()) - REPORT_WINDOW
+    recent = select(func.count(ErrorReport.id)).where(ErrorReport.created_at > since)
+    by_client = session.scalar(recent.where(ErrorReport.client_key == client_key(client)))
+    if int(by_client or 0) >= REPORTS_PER_CLIENT:
+        return False
+    by_summary = session.scalar(recent.where(ErrorReport.summary_id == summary_id))
+    return int(by_summary or 0) < REPORTS_PER_SUMMARY
+
+
 def report_error(
-    session: Session, version: SummaryVersion, bullet: int, message: str, user_id: int | None
+    session: Session,
+    version: SummaryVersion,
+    bullet: int,
+    message: str,
+    user_id: int | None,
+    client: str = "",
 ) -> ErrorReport:
     """File a reader's "Fehler melden" on bullet ``bullet`` (0-based) of a version."""
     if not 0 <= bullet < len(version.bullets):
         raise InputError(f"bullet must be between 0 and {len(version.bullets) - 1}")
-    report = ErrorReport(summary_id=version.id, bullet=bullet, message=message, user_id=user_id)
+    report = ErrorReport(
+        summary_id=version.id,
+        bullet=bullet,
+        message=message,
+        user_id=user_id,
+        client_key=client_key(client) if client else None,
+    )
     session.add(report)
     session.flush()
     audit.record(

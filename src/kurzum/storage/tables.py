@@ -112,6 +112,9 @@ class Publication(Base):
     premium_label: Mapped[str] = mapped_column(String(100), default="")
     notices: Mapped[dict[str, Any]] = mapped_column(default=dict)
     review_policy: Mapped[str] = mapped_column(String(32), default="publish-then-review")
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default="Europe/Zurich", server_default="Europe/Zurich"
+    )
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     jwt_public_keys: Mapped[list[Any]] = mapped_column(default=list)
@@ -185,6 +188,8 @@ class Article(Base):
     failed_config: Mapped[str | None] = mapped_column(String(64))  # worker config of the failure
     failed_at: Mapped[datetime | None]  # last failed attempt (the editors' failures list)
     deleted_at: Mapped[datetime | None]
+    # Retracted by an editor: machine summaries stay drafts until an editor publishes again.
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -270,6 +275,7 @@ class ErrorReport(Base):
     """A reader's "Fehler melden" on one bullet; open reports show in the editors' queue."""
 
     __tablename__ = "error_reports"
+    __table_args__ = (Index("ix_error_reports_client_key", "client_key", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     summary_id: Mapped[int] = mapped_column(
@@ -278,6 +284,7 @@ class ErrorReport(Base):
     bullet: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
 

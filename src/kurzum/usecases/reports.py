@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from kurzum.errors import NotFoundError
+from kurzum.errors import NotFoundError, ThrottledError
 from kurzum.storage import summaries
 from kurzum.storage.tables import ErrorReport, Publication
 
@@ -18,12 +18,14 @@ def report(
     message: str,
     user_id: int | None,
     entitled: Callable[[Publication], bool],
+    client: str = "",
 ) -> ErrorReport:
     """File a report on bullet ``bullet`` (0-based) of the served version ``summary_id``.
 
     A version readers do not see (draft, superseded, premium without entitlement — decided by
     ``entitled`` for the article's publication) answers NotFoundError, as if it did not exist.
-    """
+    Reports are throttled per ``client`` (an account or an address) and per summary
+    (ThrottledError)."""
     version = summaries.get_version(session, summary_id)
     article = version.article
     served = summaries.served_summary(session, article)
@@ -32,6 +34,8 @@ def report(
         visible = entitled(article.publication)
     if not visible:
         raise NotFoundError(f"no summary {summary_id}")
-    filed = summaries.report_error(session, version, bullet, message, user_id)
+    if not summaries.report_allowed(session, version.id, client):
+        raise ThrottledError("too many error reports; try again later")
+    filed = summaries.report_error(session, version, bullet, message, user_id, client)
     session.commit()
     return filed

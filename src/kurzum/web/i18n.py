@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+
 from kurzum.errors import ConfigError
 from kurzum.models import Language, parse_language
 
@@ -45,6 +47,24 @@ class Catalogue:
         """The text for ``key`` with ``{name}`` placeholders filled from ``params``."""
         text = self.messages.get(key) or self.fallback.get(key) or key
         return text.format(**params) if params else text
+
+    def ngettext(self, key: str, count: int, /, **params: object) -> str:
+        """The plural form of ``key`` for ``count`` by the language's CLDR rule (``key.one``,
+        ``key.other``, …; ``other`` when a form is missing), with ``{count}`` filled in."""
+        form = _plural_form(self.language, count)
+        chosen = f"{key}.{form}"
+        if chosen not in self.messages and chosen not in self.fallback:
+            chosen = f"{key}.other"
+        return self.gettext(chosen, count=count, **params)
+
+
+@cache
+def _locale(language: Language) -> Locale:
+    return Locale.parse(language)
+
+
+def _plural_form(language: Language, count: int) -> str:
+    return str(_locale(language).plural_form(abs(count)))
 
 
 def _read(language: Language) -> dict[str, str]:

@@ -26,6 +26,7 @@ class Rules:
     """
 
     clause_openers: frozenset[str]
+    binds_next: frozenset[str]
     complement: re.Pattern[str]
     needs_clause: frozenset[str]
     negations: frozenset[str]
@@ -61,6 +62,7 @@ def rules(language: Language) -> Rules:
     shorten, standalone = data["shorten"], data["standalone"]
     return Rules(
         clause_openers=frozenset(shorten["clause_openers"]),
+        binds_next=frozenset(shorten["binds_next"]),
         complement=_any(shorten["complement"]),
         needs_clause=frozenset(shorten["needs_clause"]),
         negations=frozenset(shorten["negations"]),

@@ -188,6 +188,10 @@ def list_articles(
     ]
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post(
     "/summaries/{summary_id}/reports", status_code=201, summary="Report an error in a bullet"
 )
@@ -208,5 +212,7 @@ def report_error(
         data.message,
         login.user.id if login else None,
         entitled=lambda pub: reader_entitled(request, session, login, pub),
+        # A client is its account when logged in, else its socket address (never X-Forwarded-For).
+        client=f"user:{login.user.id}" if login else f"addr:{_address(request)}",
     )
     return CreatedOut(id=report.id)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kurzum.models import Bullet, FaithfulnessReport, Summary
-from kurzum.pipeline import check_summary, editor_bullets, stored_to_core
+from kurzum.pipeline import check_summary, stored_to_core
 from kurzum.storage import summaries
 from kurzum.storage.codec import bullets_from_json
 from kurzum.storage.tables import SummaryVersion
@@ -65,8 +65,8 @@ def check_texts(
     kept = [i for i, t in enumerate(texts) if t.strip()]
     report = FaithfulnessReport()
     if kept:
-        prior = tuple(previous[i] if i < len(previous) else Bullet("") for i in kept)
-        bullets = editor_bullets([texts[i] for i in kept], prior)
+        # The check reads only the texts; provenance is linked when the edit is saved.
+        bullets = tuple(Bullet(" ".join(texts[i].split())) for i in kept)
         article = stored_to_core(version.article)
         summary = Summary(bullets, article.language or "de", method="editor")
         report = check_summary(summary, article)

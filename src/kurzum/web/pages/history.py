@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kurzum.models import Language
 from kurzum.storage import audit, summaries
 from kurzum.web.pages.diff import diff_bullets
-from kurzum.web.pages.templating import format_date
+from kurzum.web.pages.templating import format_datetime
 
 __all__ = ["history_entries", "who"]
 
@@ -26,7 +26,11 @@ def who(actor: str, gettext: Callable[..., str]) -> str:
 
 
 def history_entries(
-    session: Session, article_id: int, gettext: Callable[..., str], language: Language
+    session: Session,
+    article_id: int,
+    gettext: Callable[..., str],
+    language: Language,
+    time_zone: str | None = None,
 ) -> list[dict[str, Any]]:
     """Audit events of an article, newest first, as the template shows them."""
     numbers = {v.id: v.version for v in summaries.versions(session, article_id)}
@@ -38,8 +42,12 @@ def history_entries(
         params: dict[str, Any] = {"number": number}
         if event.action == "report.filed":
             params["number"] = int(detail.get("bullet", 0)) + 1
-        if event.action == "summary.override":
+        if event.action in ("summary.override", "summary.retracted", "summary.rejected"):
             params["reason"] = str(detail.get("reason") or "–")
+        if event.action == "summary.held":
+            code = str(detail.get("reason") or "other")
+            known = gettext(f"held.{code}")
+            params["reason"] = known if known != f"held.{code}" else gettext("held.other")
         text = gettext(key, **params)
         if text == key:
             text = gettext("audit.other", action=event.action)
@@ -53,7 +61,7 @@ def history_entries(
                 "who": who(event.actor, gettext),
                 "action": text,
                 "at": event.at,
-                "at_text": f"{format_date(event.at, language)}, {event.at:%H:%M} UTC",
+                "at_text": format_datetime(event.at, language, time_zone),
                 "diffs": diffs,
             }
         )

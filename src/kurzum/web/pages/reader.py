@@ -19,9 +19,9 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from kurzum.errors import InputError, NotFoundError
+from kurzum.errors import InputError, NotFoundError, ThrottledError
 from kurzum.labels import label
-from kurzum.models import Language
+from kurzum.models import Language, parse_language
 from kurzum.pipeline import stored_to_core
 from kurzum.storage import articles as repo
 from kurzum.storage import reader as reader_store
@@ -32,6 +32,7 @@ from kurzum.web import paywall
 from kurzum.web.api import reader as reader_api
 from kurzum.web.auth import SESSION_COOKIE, reader_entitled, view_entitled
 from kurzum.web.deps import run_read
+from kurzum.web.i18n import catalogue
 from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
 from kurzum.web.pages.jsonld import ArticleFacts, news_article
 from kurzum.web.pages.provenance import Segment, SourceSpan, segment_blocks, source_anchor
@@ -164,8 +165,9 @@ def _box(
     """The summary box; a reader who is not entitled gets the notice and the summary is dropped."""
     pub = view.publication
     if not entitled:
+        # The box speaks the article's language, whatever the reader chose for the site.
         notice, language = reader_api.notice_text(
-            pub.notices, article.language, pub.language, page_language(page.request)
+            pub.notices, article.language, pub.language, article.language
         )
         known = paywall.identified(page.request, view)
         offer = paywall.locked_offer(pub, known, language, "", article_url(pub, article))
@@ -213,7 +215,8 @@ async def article_page(
     publication: Annotated[Slug, Path()],
     external_id: Annotated[ExternalId, Path()],
     page: PageDep,
-    reported: Annotated[bool, Query()] = False,
+    reported: Annotated[int, Query(ge=0, le=10)] = 0,
+    throttled: Annotated[bool, Query()] = False,
 ) -> Response:
     """The article with its summary box, under the paywall rule.
 
@@ -260,6 +263,11 @@ async def article_page(
         "jsonld": news_article(facts),
         "login_url": f"/account/login?next={quote(path, safe='/')}",
         "reported": reported,
+        "throttled": throttled,
+        # The box and its chrome speak the article's language; the page's own navigation
+        # follows the reader's choice.
+        "box_": catalogue(parse_language(article.language) or "de").gettext,
+        "box_lang": article.language,
     }
     return page.render("reader/article.html", context)
 
@@ -281,22 +289,39 @@ async def report_error(
         data = ErrorReportIn(bullet=bullet, message=message)
     except ValidationError as exc:
         raise InputError("bullet or message is invalid") from exc
-    url = await run_in_threadpool(_file_report, page, publication, external_id, summary_id, data)
-    return redirect(f"{url}?reported=1#kz-box")
+    url, throttled = await run_in_threadpool(
+        _file_report, page, publication, external_id, summary_id, data
+    )
+    # Back to the bullet the reader reported, where the confirmation shows.
+    number = data.bullet + 1
+    flag = "&throttled=1" if throttled else ""
+    return redirect(f"{url}?reported={number}{flag}#kz-bullet-{number}")
 
 
 def _file_report(
     page: Page, publication: str, external_id: str, summary_id: int, data: ErrorReportIn
-) -> str:
-    """File the report (:func:`kurzum.usecases.reports.report`); the article page's path."""
+) -> tuple[str, bool]:
+    """File the report (:func:`kurzum.usecases.reports.report`): the article page's path and
+    whether the report was throttled (per client and per summary)."""
     login = page.login
-    reports.report(
-        page.session,
-        summary_id,
-        data.bullet,
-        data.message,
-        login.user.id if login else None,
-        entitled=lambda pub: reader_entitled(page.request, page.session, login, pub),
-    )
+    client = f"user:{login.user.id}" if login else f"addr:{_address(page)}"
+    throttled = False
+    try:
+        reports.report(
+            page.session,
+            summary_id,
+            data.bullet,
+            data.message,
+            login.user.id if login else None,
+            entitled=lambda pub: reader_entitled(page.request, page.session, login, pub),
+            client=client,
+        )
+    except ThrottledError:
+        page.session.rollback()
+        throttled = True
     pub = repo.get_publication(page.session, publication)
-    return article_url(pub, repo.get_article(page.session, pub, external_id))
+    return article_url(pub, repo.get_article(page.session, pub, external_id)), throttled
+
+
+def _address(page: Page) -> str:
+    return page.request.client.host if page.request.client else "unknown"

@@ -11,11 +11,13 @@ import hashlib
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import babel.dates
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -29,20 +31,14 @@ __all__ = [
     "NO_STORE",
     "Viewer",
     "format_date",
+    "format_datetime",
     "page_language",
     "render",
     "static_dir",
 ]
 
 NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization, Accept-Language"}
-_MONTHS: dict[Language, tuple[str, ...]] = {
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-           "September", "Oktober", "November", "Dezember"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}  # fmt: skip
+DEFAULT_TIME_ZONE = "Europe/Zurich"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +119,33 @@ def page_language(request: Request) -> Language:
 
 
 def format_date(value: datetime | None, language: Language) -> str:
-    """A date as readers of ``language`` write it: "3. Oktober 2024", "3 octobre 2024"."""
+    """A date as readers of ``language`` write it (CLDR): "3. Oktober 2024", "3 octobre 2024"."""
     if value is None:
         return ""
-    month = _MONTHS[language][value.month - 1]
-    if language == "de":
-        return f"{value.day}. {month} {value.year}"
-    if language == "fr":
-        return f"{'1er' if value.day == 1 else value.day} {month} {value.year}"
-    return f"{month} {value.day}, {value.year}"
+    text = babel.dates.format_date(value, format="long", locale=language)
+    # French writes the first of a month as an ordinal ("1er mars"); CLDR has no such pattern.
+    return "1er" + text[1:] if language == "fr" and value.day == 1 else text
+
+
+def format_datetime(
+    value: datetime | None, language: Language, time_zone: str | None = None
+) -> str:
+    """Date and time in a time zone (default Europe/Zurich): "3. Oktober 2024, 14:05"."""
+    if value is None:
+        return ""
+    zone = _zone(time_zone or DEFAULT_TIME_ZONE)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+    day = format_date(local, language)
+    clock = babel.dates.format_time(local, format="short", locale=language)
+    return f"{day}, {clock}"
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def render(
@@ -151,6 +165,7 @@ def render(
         "request_path": request.url.path,
         "lang": language,
         "_": messages.gettext,
+        "_n": messages.ngettext,
         "user": viewer,
         "csrf_token": csrf_token,
         "flash": None,

@@ -91,3 +91,147 @@
     button.addEventListener("click", function (event) { event.preventDefault(); check(); });
   }
 })();
+
+/* 3. Editor desk keyboard: j/k move, Enter open, x select, a approve, r reject, e edit,
+      g regenerate, u queue, ? help. Every key stands for a link or a form that works without
+      this script; a decision is one form post (post/redirect/get opens the next item). */
+(function () {
+  "use strict";
+
+  var queue = document.querySelector("[data-queue]");
+  var decisions = document.querySelectorAll("form[data-decision]");
+  var bulk = document.querySelector("form[data-bulk]");
+  var help = document.getElementById("kz-keys");
+  if (!queue && !decisions.length && !help) { return; }
+  var busy = false;
+
+  function typing(target) {
+    var name = target && target.tagName;
+    return name === "INPUT" || name === "TEXTAREA" || name === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function rows() { return queue ? queue.querySelectorAll("[data-row]") : []; }
+
+  function current() {
+    var list = rows();
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].getAttribute("tabindex") === "0") { return i; }
+    }
+    return 0;
+  }
+
+  function focusRow(index) {
+    var list = rows();
+    if (!list.length) { return; }
+    index = Math.max(0, Math.min(list.length - 1, index));
+    for (var i = 0; i < list.length; i++) {
+      list[i].setAttribute("tabindex", i === index ? "0" : "-1");
+      list[i].classList.toggle("is-current", i === index);
+    }
+    list[index].focus();
+  }
+
+  function submit(form, submitter) {
+    if (busy || !form) { return; }
+    busy = true;
+    if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+  }
+
+  function follow(selector) {
+    var link = document.querySelector(selector);
+    if (link && !busy) { busy = true; window.location.assign(link.getAttribute("href")); }
+  }
+
+  function decision(key) {
+    for (var i = 0; i < decisions.length; i++) {
+      if (decisions[i].getAttribute("data-decision") === key) { return decisions[i]; }
+    }
+    return null;
+  }
+
+  function toggleHelp() {
+    if (!help) { return; }
+    help.open = !help.open;
+    if (help.open) { help.querySelector("summary").focus(); }
+  }
+
+  if (queue) {
+    focusRow(0);
+    queue.addEventListener("click", function (event) {
+      var row = event.target.closest ? event.target.closest("[data-row]") : null;
+      if (row) { focusRow(Array.prototype.indexOf.call(rows(), row)); }
+    });
+  }
+
+  if (bulk) {
+    bulk.addEventListener("submit", function (event) {
+      if (bulk.querySelector("input[name='confirm']")) { return; }
+      if (!bulk.querySelector("input[name='ids']:checked")) { event.preventDefault(); busy = false; return; }
+      if (!window.confirm(bulk.getAttribute("data-confirm-text") || "?")) { event.preventDefault(); busy = false; return; }
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirm";
+      confirmed.value = "1";
+      bulk.appendChild(confirmed);
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (typing(target)) {
+      if (event.key === "Escape") { target.blur(); event.preventDefault(); }
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.form) {
+        event.preventDefault();
+        submit(target.form, target.form.querySelector("button[data-save-approve]"));
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var key = event.key;
+    if (key === "?") { event.preventDefault(); toggleHelp(); return; }
+    if (queue) {
+      var list = rows();
+      if (key === "j" || key === "ArrowDown") { event.preventDefault(); focusRow(current() + 1); return; }
+      if (key === "k" || key === "ArrowUp") { event.preventDefault(); focusRow(current() - 1); return; }
+      var row = list[current()];
+      if (!row) { return; }
+      if (key === "Enter" || key === "o") {
+        if (target.tagName === "A" || target.tagName === "BUTTON") { return; }
+        event.preventDefault();
+        busy = true;
+        window.location.assign(row.getAttribute("data-href"));
+        return;
+      }
+      if (key === "x") {
+        var box = row.querySelector("input[name='ids']");
+        if (box) { event.preventDefault(); box.checked = !box.checked; }
+        return;
+      }
+      if (key === "a" && bulk && bulk.querySelector("input[name='ids']:checked")) {
+        event.preventDefault();
+        submit(bulk);
+      }
+      return;
+    }
+    if (key === "j") { event.preventDefault(); follow("a[data-key-next]"); return; }
+    if (key === "k") { event.preventDefault(); follow("a[data-key-prev]"); return; }
+    if (key === "u") { event.preventDefault(); follow("a[data-key-queue]"); return; }
+    if (key === "e") {
+      var field = document.querySelector("form[data-check-url] textarea[name='bullet']");
+      if (field) { event.preventDefault(); field.focus(); field.setSelectionRange(field.value.length, field.value.length); }
+      return;
+    }
+    if (key === "a" || key === "r" || key === "g") {
+      var form = decision(key);
+      if (!form) { return; }
+      event.preventDefault();
+      if (key === "a" && form.hasAttribute("data-needs-override")) {
+        var override = form.querySelector("input[name='override']");
+        var reason = form.querySelector("textarea[name='reason']");
+        if (override && !override.checked) { override.focus(); return; }
+        if (reason && !reason.value.trim()) { reason.focus(); return; }
+      }
+      submit(form);
+    }
+  });
+})();

@@ -1,7 +1,7 @@
 """Worker leases and heartbeats, and the configuration a failure happened under.
 
-Revision ID: 0006_worker_leases
-Revises: 0005_publication_calibration
+Revision ID: 0007_worker_leases
+Revises: 0006_editor_desk
 Create Date: 2026-11-29
 
 ``articles.leased_by`` names the worker process running an article's job and
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_worker_leases"
-down_revision: str | Sequence[str] | None = "0005_publication_calibration"
+revision: str = "0007_worker_leases"
+down_revision: str | Sequence[str] | None = "0006_editor_desk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
