@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="Seconds per webhook delivery attempt."
     )
     webhook_max_attempts: int = Field(default=8, ge=1, description="Webhook delivery attempts.")
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook URLs on loopback, private, link-local or other internal "
+        "addresses (a CMS on the same network; tests). Off: refused at save and delivery.",
+    )
     summary_backend: BackendName = Field(default="extractive", description="Summarization backend.")
     llm_url: str | None = Field(
         default=None, description="OpenAI-compatible base URL of the LLM server."

@@ -155,7 +155,7 @@ def test_store_machine_summaries_matches_the_single_path(
         stored = bulk.store_machine_summaries(session, items)
         assert len(stored) == len(cases)
         hooks = [s for s in stored.values() if s.deliveries]
-        assert len(hooks) == 1
+        assert len(hooks) == 3  # the webhook publication's changed summary and two held ones
         for mode, out in (("s", single), ("b", batch)):
             for n in range(len(cases)):
                 pub = (open_pub, open_pub, open_pub, review)[n]
@@ -171,16 +171,17 @@ def test_store_machine_summaries_matches_the_single_path(
                         [(v.version, v.job_key, v.state, v.method, v.bullets) for v in versions],
                         [a for a, _ in _actions(session, article.id)],
                         [d for _, d in _actions(session, article.id)],
-                        session.scalar(
-                            select(func.count(WebhookDelivery.id)).where(
+                        session.scalars(
+                            select(WebhookDelivery.event).where(
                                 WebhookDelivery.summary_id == versions[-1].id
                             )
-                        ),
+                        ).all(),
                     )
                 )
     assert batch == single
     assert batch[0][0][0][2] == "superseded" and batch[0][0][1][2] == "published"
     assert [row[0][1][2] for row in batch[1:]] == ["draft", "draft", "draft"]
+    assert [row[3] for row in batch] == [["summary.changed"], ["summary.held"], ["summary.held"], []]
 
 
 def test_jobs_done_marks_ready(session_factory: SessionFactory, build: Any) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kurzum.errors import ConflictError, InputError, NotFoundError
 from kurzum.models import ArticleText, content_hash
-from kurzum.storage import audit
+from kurzum.storage import audit, outbox
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import (
@@ -28,6 +28,7 @@ from kurzum.storage.tables import (
     as_utc,
     utcnow,
 )
+from kurzum.webhooks.signing import check_secret
 
 API_KEY_SCOPES = ("articles:write", "articles:read")
 # `last used` of an API key is as exact as this: one write per key and minute, not per request.
@@ -88,6 +89,7 @@ def create_publication(
         raise InputError(f"review_policy must be one of {', '.join(REVIEW_POLICIES)}")
     if session.scalar(select(Publication.id).where(Publication.slug == slug)) is not None:
         raise ConflictError(f"publication {slug!r} exists")
+    _check_webhook(webhook_url, webhook_secret)
     pub = Publication(
         slug=slug,
         name=name,
@@ -113,10 +115,22 @@ def update_publication(session: Session, pub: Publication, **changes: Any) -> Pu
     """Change a publication's settings (only the fields given)."""
     if "review_policy" in changes and changes["review_policy"] not in REVIEW_POLICIES:
         raise InputError(f"review_policy must be one of {', '.join(REVIEW_POLICIES)}")
+    _check_webhook(
+        changes.get("webhook_url", pub.webhook_url),
+        changes.get("webhook_secret", pub.webhook_secret),
+    )
     for key, value in changes.items():
         setattr(pub, key, value)
     session.flush()
     return pub
+
+
+def _check_webhook(url: str | None, secret: str | None) -> None:
+    """A webhook needs a signing secret (unsigned calls could be forged by anyone)."""
+    if url and not secret:
+        raise InputError("a webhook URL needs a webhook secret (kurzum signs every call)")
+    if secret:
+        check_secret(secret)
 
 
 def get_publication(session: Session, slug: str) -> Publication:
@@ -472,4 +486,5 @@ def delete_article(session: Session, article: Article, actor: Actor) -> None:
     ):
         version.state = "retracted"
     audit.record(session, actor, "article.deleted", article_id=article.id)
+    outbox.article_deleted(session, article)
     session.flush()

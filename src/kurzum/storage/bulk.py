@@ -15,6 +15,7 @@ from kurzum.storage import audit, outbox
 from kurzum.storage.codec import bullets_to_json, report_to_json
 from kurzum.storage.rules import hold_reason, served
 from kurzum.storage.tables import Article, Publication, SummaryVersion, utcnow
+from kurzum.webhooks.events import EventType
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,7 @@ def store_machine_summaries(
     rows: list[dict[str, object]] = []
     publish: list[int] = []
     held: dict[int, str] = {}
+    hold_reasons: dict[int, str] = {}
     now = utcnow()
     for item in items:
         article, summary, report = item.article, item.summary, item.report
@@ -188,6 +190,8 @@ def store_machine_summaries(
             over_approved=article.id in approved,
         )
         hold = reason is not None
+        if reason is not None:
+            hold_reasons[article.id] = reason
         if reason not in (None, "policy", "warnings"):
             held[article.id] = str(reason)
         if not hold:
@@ -217,7 +221,16 @@ def store_machine_summaries(
                 "created_at": now,
             }
         )
+    previous: dict[int, int] = {}  # article -> its published version that steps back
     if publish:  # what _publish does for one: the article's other published versions step back
+        previous = {
+            int(a): int(i)
+            for a, i in session.execute(
+                select(SummaryVersion.article_id, func.max(SummaryVersion.id))
+                .where(SummaryVersion.article_id.in_(publish), SummaryVersion.state == "published")
+                .group_by(SummaryVersion.article_id)
+            )
+        }
         session.execute(
             update(SummaryVersion)
             .where(SummaryVersion.article_id.in_(publish), SummaryVersion.state == "published")
@@ -241,14 +254,21 @@ def store_machine_summaries(
     audit.record_many(session, events)
     out = {a: StoredSummary(a, version_ids[a]) for a in ids}
     pub_of = {item.article.id: item.article.publication_id for item in items}
-    hooks = [version_ids[a] for a in publish if pubs[pub_of[a]].webhook_url]
+    hooks = [version_ids[a] for a in ids if outbox.enabled(pubs[pub_of[a]])]
     if hooks:  # outbox rows need the versions as objects (payload, label)
         for version in session.scalars(
             select(SummaryVersion).where(SummaryVersion.id.in_(hooks)).order_by(SummaryVersion.id)
         ):
-            pub = pubs[version.article.publication_id]
-            deliveries = outbox.enqueue(session, pub, version, "summary.published")
-            out[version.article_id] = StoredSummary(
-                version.article_id, version.id, tuple(d.id for d in deliveries)
-            )
+            article_id = version.article_id
+            if article_id in published:
+                before = previous.get(article_id)
+                event: EventType = "summary.published" if before is None else "summary.changed"
+                deliveries = outbox.summary_event(
+                    session, version, event, previous_summary_id=before
+                )
+            else:
+                deliveries = outbox.summary_event(
+                    session, version, "summary.held", reason=hold_reasons.get(article_id)
+                )
+            out[article_id] = StoredSummary(article_id, version.id, tuple(d.id for d in deliveries))
     return out

@@ -29,6 +29,7 @@ from kurzum.storage.tables import (
     WebhookDelivery,
     utcnow,
 )
+from kurzum.webhooks.events import EventType
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,26 +88,34 @@ def latest_version(session: Session, article: Article) -> SummaryVersion | None:
     return session.scalar(stmt)
 
 
-def _supersede_others(session: Session, keep: SummaryVersion) -> None:
+def _supersede_others(session: Session, keep: SummaryVersion) -> int | None:
     """Publishing ``keep`` supersedes the article's other published versions and its older
-    drafts (the draft an edit was made from must not stay in the queue)."""
+    drafts (the draft an edit was made from must not stay in the queue); returns the newest
+    published version it replaced, if any (``summary.changed`` names it)."""
+    previous: int | None = None
     for other in session.scalars(
-        select(SummaryVersion).where(
+        select(SummaryVersion)
+        .where(
             SummaryVersion.article_id == keep.article_id,
             SummaryVersion.id != keep.id,
             (SummaryVersion.state == "published")
             | ((SummaryVersion.state == "draft") & (SummaryVersion.version < keep.version)),
         )
+        .order_by(SummaryVersion.version)
     ):
+        if other.state == "published":
+            previous = other.id
         other.state = "superseded"
+    return previous
 
 
 def _publish(session: Session, version: SummaryVersion) -> Transition:
+    """Publish ``version``: ``summary.published`` for the first one, ``summary.changed`` when it
+    replaces a published one (the webhook is queued in this transaction)."""
     version.state = "published"
-    _supersede_others(session, version)
-    session.flush()
-    article = version.article
-    deliveries = outbox.enqueue(session, article.publication, version, "summary.published")
+    previous = _supersede_others(session, version)
+    event: EventType = "summary.published" if previous is None else "summary.changed"
+    deliveries = outbox.summary_event(session, version, event, previous_summary_id=previous)
     return Transition(version, deliveries)
 
 
@@ -168,7 +177,8 @@ def store_machine_summary(
             reason=reason,
         )
     if reason is not None:
-        return Transition(version)
+        deliveries = outbox.summary_event(session, version, "summary.held", reason=reason)
+        return Transition(version, deliveries)
     transition = _publish(session, version)
     audit.record(
         session, audit.WORKER, "summary.published", article_id=article.id, summary_id=version.id
@@ -304,9 +314,8 @@ def approve(
             reason=reason,
             issues=issues,
         )
-    if was_published:
-        transition = Transition(version)
-        session.flush()
+    if was_published:  # the label changes to "reviewed": caches must refresh it
+        transition = Transition(version, outbox.summary_event(session, version, "summary.changed"))
     else:
         transition = _publish(session, version)
     _resolve_reports(session, version.article_id)
@@ -320,6 +329,7 @@ def reject(session: Session, version: SummaryVersion, actor: Actor, reason: str 
     """Reject a draft or an unreviewed published summary: readers stop seeing it at once."""
     if version.state not in ("draft", "published"):
         raise ConflictError(f"a {version.state} summary cannot be rejected")
+    was_published = version.state == "published"
     version.state = "rejected"
     version.reviewer_id = actor.user_id
     version.reviewed_at = utcnow()
@@ -331,6 +341,8 @@ def reject(session: Session, version: SummaryVersion, actor: Actor, reason: str 
         summary_id=version.id,
         reason=reason,
     )
+    if was_published:  # readers saw it: the CMS must drop it too
+        outbox.summary_event(session, version, "summary.retracted", reason="rejected")
     session.flush()
 
 
@@ -353,6 +365,7 @@ def retract(session: Session, version: SummaryVersion, actor: Actor, reason: str
         summary_id=version.id,
         reason=reason,
     )
+    outbox.summary_event(session, version, "summary.retracted", reason="retracted")
     session.flush()
 
 

@@ -344,13 +344,20 @@ class LoginFailure(Base):
 
 
 class WebhookDelivery(Base):
-    """An outbox row: one signed webhook call to a publication, retried with backoff."""
+    """An outbox row: one signed webhook event to a publication, retried with backoff.
+
+    ``message_id`` is the Standard Webhooks ``webhook-id``: the same on every retry, so the
+    receiver can drop duplicates."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (Index(None, "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "publication_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"))
+    message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     summary_id: Mapped[int | None] = mapped_column(ForeignKey("summaries.id", ondelete="SET NULL"))
     event: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
@@ -374,3 +381,18 @@ class WorkerHeartbeat(Base):
     config: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     beat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WebhookAttempt(Base):
+    """One try to deliver a webhook: when, the HTTP status or the error (the delivery log)."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)

@@ -20,6 +20,7 @@ from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web import embed, errors, ops, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader
 from kurzum.web.cors import EmbedMiddleware
+from kurzum.webhooks.targets import Resolver, system_resolver
 from kurzum.workers.inprocess import InProcessWorker
 
 log = logging.getLogger(__name__)
@@ -109,9 +110,11 @@ def create_app(
     *,
     session_factory: SessionFactory | None = None,
     dispatcher: Dispatcher | None = None,
+    resolver: Resolver | None = None,
 ) -> FastAPI:
     """Build the service. Without a dispatcher, an in-process worker does the background work
-    (its thread starts with the app when ``settings.worker == "thread"``)."""
+    (its thread starts with the app when ``settings.worker == "thread"``). ``resolver`` answers
+    the webhook address checks (the system's DNS by default; tests inject their own)."""
     engine = None
     if session_factory is None:
         engine = make_engine(settings.sqlalchemy_url)
@@ -122,7 +125,10 @@ def create_app(
         from kurzum.workers.celery_app import service_dispatcher
 
         dispatcher, celery_loop = service_dispatcher(settings, session_factory)
-    worker = InProcessWorker(session_factory, settings) if dispatcher is None else None
+    resolver = resolver or system_resolver
+    worker = (
+        InProcessWorker(session_factory, settings, resolve=resolver) if dispatcher is None else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -156,6 +162,7 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.dispatcher = dispatcher or worker
     app.state.worker = worker
+    app.state.resolver = resolver
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -17,6 +17,7 @@ import httpx
 
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory
+from kurzum.webhooks.targets import Resolver
 from kurzum.workers import tasks
 from kurzum.workers.reconcile import reconcile, rewake_failed
 
@@ -34,6 +35,7 @@ class InProcessWorker:
         settings: Settings,
         *,
         http: httpx.Client | None = None,
+        resolve: Resolver | None = None,
     ) -> None:
         self._factory = session_factory
         self._settings = settings
@@ -41,6 +43,7 @@ class InProcessWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._http = http
+        self._resolve = resolve
         self._pending: set[Job] = set()  # queued jobs, so a reconcile does not queue them twice
         self._lock = threading.Lock()
 
@@ -78,7 +81,9 @@ class InProcessWorker:
                 for delivery_id in result.deliveries:
                     self.webhook(delivery_id)
             else:
-                tasks.deliver_webhook(self._factory, job[1], self._settings, self._http)
+                tasks.deliver_webhook(
+                    self._factory, job[1], self._settings, self._http, self._resolve
+                )
         except Exception:  # a database hiccup must not kill the thread; reconcile retries
             log.exception("background job %s failed", job)
 

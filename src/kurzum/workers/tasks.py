@@ -8,10 +8,9 @@ delivery or a retry never creates a second version; a failure is stored on the a
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Literal
 
 import httpx
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kurzum.backoff import backoff_seconds
+from kurzum.errors import InputError
 from kurzum.pipeline import check_summary, make_summary, stored_to_core, summary_options
 from kurzum.settings import Settings
 from kurzum.storage import jobs, outbox
@@ -27,6 +26,8 @@ from kurzum.storage.calibrations import calibrations
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.summaries import store_machine_summary
 from kurzum.storage.tables import Article, Publication, SummaryVersion, WebhookDelivery, utcnow
+from kurzum.webhooks import signing
+from kurzum.webhooks.targets import Resolver, check_url, system_resolver
 
 log = logging.getLogger(__name__)
 
@@ -172,58 +173,83 @@ def deliver_webhook(
     delivery_id: int,
     settings: Settings,
     client: httpx.Client | None = None,
+    resolve: Resolver | None = None,
 ) -> bool:
-    """Send one webhook delivery; on failure schedule a retry with backoff. True when delivered."""
+    """Send one outbox delivery (Standard Webhooks headers); log the try; on failure schedule a
+    retry with backoff. True when delivered.
+
+    The URL's host is resolved and checked again now (SSRF) and the request goes to the checked
+    address, with the original ``Host`` and TLS SNI; redirects are not followed."""
     with session_scope(session_factory) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.status != "pending":
             return delivery is not None and delivery.status == "delivered"
         publication = session.get(Publication, delivery.publication_id)
-        if publication is None or not publication.webhook_url:
+        if publication is None or not outbox.enabled(publication):
             delivery.status = "failed"
-            delivery.last_error = "publication has no webhook URL"
+            delivery.last_error = "the publication has no webhook URL and secret"
             return False
-        url, secret, body = (
-            publication.webhook_url,
-            publication.webhook_secret or "",
-            delivery.payload,
-        )
-    timestamp = str(int(utcnow().timestamp()))
-    data = body.encode("utf-8")
-    headers = {
-        "Content-Type": "application/json",
-        outbox.TIMESTAMP_HEADER: timestamp,
-        outbox.SIGNATURE_HEADER: outbox.sign(secret, timestamp, data),
-        "X-Kurzum-Event": json.loads(body).get("event", ""),
-        "X-Kurzum-Delivery": str(delivery_id),
-    }
-    error: str | None = None
-    try:
-        own = client is None
-        http = client or httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False)
-        try:
-            response = http.post(url, content=data, headers=headers)
-        finally:
-            if own:
-                http.close()
-        if not 200 <= response.status_code < 300:
-            error = f"HTTP {response.status_code}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        url = publication.webhook_url or ""
+        secret = publication.webhook_secret or ""
+        message_id = delivery.message_id or f"msg_legacy_{delivery.id}"
+        body = delivery.payload.encode("utf-8")
+    started = time.monotonic()
+    status_code, error = _post(url, secret, message_id, body, settings, client, resolve)
     with session_scope(session_factory) as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None:
             return error is None
-        delivery.attempts += 1
-        if error is None:
-            delivery.status = "delivered"
-            delivery.delivered_at = utcnow()
-            delivery.last_error = None
-            return True
-        delivery.last_error = error
-        if delivery.attempts >= settings.webhook_max_attempts:
-            delivery.status = "failed"
-        else:
-            wait = backoff_seconds(delivery.attempts, settings.retry_base_seconds)
-            delivery.next_attempt_at = utcnow() + timedelta(seconds=wait)
-        return False
+        outbox.record_attempt(
+            session,
+            delivery,
+            status_code=status_code,
+            error=error,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            max_attempts=settings.webhook_max_attempts,
+            base_seconds=settings.retry_base_seconds,
+        )
+        if error is not None:
+            log.info("webhook delivery %s failed: %s", delivery_id, error)
+        return error is None
+
+
+def _post(
+    url: str,
+    secret: str,
+    message_id: str,
+    body: bytes,
+    settings: Settings,
+    client: httpx.Client | None,
+    resolve: Resolver | None,
+) -> tuple[int | None, str | None]:
+    """One signed POST to the checked address: (status code, error or None when 2xx)."""
+    try:
+        target = check_url(
+            url,
+            allow_private=settings.webhooks_allow_private,
+            resolve=resolve or system_resolver,
+        )
+        headers = signing.headers(secret, message_id, int(utcnow().timestamp()), body)
+    except InputError as exc:
+        return None, f"refused: {exc}"
+    headers["Host"] = target.host_header
+    own = client is None
+    http = client or httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False)
+    try:
+        response = http.post(
+            target.pinned_url(),
+            content=body,
+            headers=headers,
+            extensions={"sni_hostname": target.host},
+            follow_redirects=False,
+        )
+    except httpx.HTTPError as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    finally:
+        if own:
+            http.close()
+    if 200 <= response.status_code < 300:
+        return response.status_code, None
+    if 300 <= response.status_code < 400:
+        return response.status_code, f"HTTP {response.status_code} (redirects are not followed)"
+    return response.status_code, f"HTTP {response.status_code}"
