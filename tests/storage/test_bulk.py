@@ -181,7 +181,12 @@ def test_store_machine_summaries_matches_the_single_path(
     assert batch == single
     assert batch[0][0][0][2] == "superseded" and batch[0][0][1][2] == "published"
     assert [row[0][1][2] for row in batch[1:]] == ["draft", "draft", "draft"]
-    assert [row[3] for row in batch] == [["summary.changed"], ["summary.held"], ["summary.held"], []]
+    assert [row[3] for row in batch] == [
+        ["summary.changed"],
+        ["summary.held"],
+        ["summary.held"],
+        [],
+    ]
 
 
 def test_jobs_done_marks_ready(session_factory: SessionFactory, build: Any) -> None:

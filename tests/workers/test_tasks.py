@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from standardwebhooks import Webhook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from standardwebhooks import Webhook
 
 from kurzum.pipeline import ArticleText, text_from_plain
 from kurzum.settings import Settings

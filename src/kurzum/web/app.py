@@ -18,7 +18,7 @@ from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web import embed, errors, ops, pages
-from kurzum.web.api import accounts, admin, editor, publisher, reader
+from kurzum.web.api import accounts, admin, editor, publisher, reader, webhooks
 from kurzum.web.cors import EmbedMiddleware
 from kurzum.webhooks.targets import Resolver, system_resolver
 from kurzum.workers.inprocess import InProcessWorker
@@ -167,7 +167,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(EmbedMiddleware)  # outside SecurityHeaders: it may lift the frame ban
-    for module in (publisher, reader, accounts, editor, admin):
+    for module in (publisher, reader, accounts, editor, admin, webhooks):
         app.include_router(module.router)
     embed.install(app)  # fragment, /embed/v1/kurzum-summary.js, offline /docs (issue 12)
     pages.install(app)  # reader and editor HTML pages + /static (issue 5)

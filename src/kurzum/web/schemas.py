@@ -492,3 +492,47 @@ class SubscriptionIn(Strict):
     plan: Annotated[Text, Field(min_length=1, max_length=100)] = "standard"
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+
+
+# -- webhooks and API keys (admin) ----------------------------------------------------------
+
+
+class WebhookAttemptOut(BaseModel):
+    """One try of a delivery: HTTP status, or the error (refused address, timeout, …)."""
+
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class WebhookDeliveryOut(BaseModel):
+    """One event sent (or to be sent) to the publication's webhook, with its last tries."""
+
+    id: int
+    message_id: str | None
+    event: str
+    status: Literal["pending", "delivered", "failed"] | str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    last_error: str | None
+    tries: list[WebhookAttemptOut]
+
+
+class WebhookSecretOut(BaseModel):
+    """A new signing secret: shown once, kurzum keeps it to sign."""
+
+    webhook_secret: str
+
+
+class ApiKeyInfoOut(BaseModel):
+    """An API key as listed (never the key itself)."""
+
+    prefix: str
+    name: str
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None

@@ -12,10 +12,12 @@ from kurzum.storage import accounts
 from kurzum.storage import articles as repo
 from kurzum.storage.tables import Publication, Subscription, User
 from kurzum.web.api.accounts import subscription_out
-from kurzum.web.deps import AdminLogin, SessionDep
+from kurzum.web.api.webhooks import ResolverDep, check_webhook_url
+from kurzum.web.deps import AdminLogin, SessionDep, SettingsDep
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.schemas import (
     ApiKeyIn,
+    ApiKeyInfoOut,
     ApiKeyOut,
     PublicationIn,
     PublicationOut,
@@ -58,9 +60,15 @@ def list_publications(login: AdminLogin, session: SessionDep) -> list[Publicatio
 
 @router.post("/publications", status_code=201, summary="Create a publication")
 def create_publication(
-    data: PublicationIn, login: AdminLogin, session: SessionDep
+    data: PublicationIn,
+    login: AdminLogin,
+    session: SessionDep,
+    settings: SettingsDep,
+    resolve: ResolverDep,
 ) -> PublicationOut:
-    """409 when the slug is taken."""
+    """409 when the slug is taken; 422 for a webhook URL on an internal address or without
+    a secret."""
+    check_webhook_url(data.webhook_url, settings, resolve)
     pub = repo.create_publication(session, **data.model_dump())
     session.commit()
     return publication_out(pub)
@@ -68,9 +76,16 @@ def create_publication(
 
 @router.patch("/publications/{slug}", summary="Change a publication")
 def patch_publication(
-    slug: Annotated[Slug, Path()], data: PublicationPatch, login: AdminLogin, session: SessionDep
+    slug: Annotated[Slug, Path()],
+    data: PublicationPatch,
+    login: AdminLogin,
+    session: SessionDep,
+    settings: SettingsDep,
+    resolve: ResolverDep,
 ) -> PublicationOut:
-    """Only the fields given change (review policy, notices, webhook, JWT keys…)."""
+    """Only the fields given change (review policy, notices, webhook, JWT keys…); a webhook URL
+    must resolve to public addresses and needs a secret."""
+    check_webhook_url(data.webhook_url, settings, resolve)
     pub = repo.get_publication(session, slug)
     repo.update_publication(session, pub, **data.model_dump(exclude_unset=True))
     session.commit()
@@ -91,6 +106,25 @@ def create_api_key(
     session.commit()
     response.headers["Cache-Control"] = "no-store"
     return ApiKeyOut(prefix=key.prefix, key=plain, scopes=list(key.scopes))
+
+
+@router.get("/publications/{slug}/api-keys", summary="A publication's API keys")
+def list_api_keys(
+    slug: Annotated[Slug, Path()], login: AdminLogin, session: SessionDep
+) -> list[ApiKeyInfoOut]:
+    """Newest first, revoked ones included; with the time of last use (never the key)."""
+    pub = repo.get_publication(session, slug)
+    return [
+        ApiKeyInfoOut(
+            prefix=k.prefix,
+            name=k.name,
+            scopes=[str(s) for s in k.scopes],
+            created_at=k.created_at,
+            last_used_at=k.last_used_at,
+            revoked_at=k.revoked_at,
+        )
+        for k in repo.list_api_keys(session, pub)
+    ]
 
 
 def _user_out(user: User) -> UserOut:
