@@ -138,7 +138,7 @@ def test_api_keys_list_with_last_use(
 ) -> None:
     pub = build.publication()
     plain = build.api_key(pub)
-    admin_client, csrf = admin(build, make_client, login)
+    admin_client, _ = admin(build, make_client, login)
     listed = admin_client.get("/api/v1/admin/publications/blick/api-keys").json()
     assert len(listed) == 1 and listed[0]["last_used_at"] is None and "key" not in listed[0]
     assert plain.split("_")[1] == listed[0]["prefix"]

@@ -1,0 +1,150 @@
+"""Webhooks never leak premium bullets: every event type is sent for a premium article whose
+approved bullets carry marker words; another publication's webhook must never see them, and the
+article's own publication gets them only in ``summary.published`` and ``summary.changed``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from leak_support import BODY, LEAD, MARKER_BULLETS, MARKERS
+from sqlalchemy import select
+from standardwebhooks import Webhook
+
+from kurzum.pipeline import text_from_plain
+from kurzum.settings import Settings
+from kurzum.storage import articles as repo
+from kurzum.storage import outbox, summaries
+from kurzum.storage.articles import ArticleInput
+from kurzum.storage.audit import Actor
+from kurzum.storage.db import SessionFactory, session_scope
+from kurzum.storage.tables import SummaryVersion
+from kurzum.web.api.editor import core_article
+from kurzum.web.app import create_app
+from kurzum.webhooks.events import EVENT_TYPES, WITH_BULLETS
+from kurzum.webhooks.signing import new_secret
+
+EDITOR = Actor("editor@example.org")
+Calls = list[tuple[str, dict[str, str], bytes]]
+
+
+@pytest.fixture
+def calls() -> Iterator[tuple[int, Calls]]:
+    got: Calls = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            got.append((self.path, dict(self.headers.items()), body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield int(server.server_address[1]), got
+    server.shutdown()
+    server.server_close()
+
+
+def _resolve(host: str, port: int) -> Sequence[str]:
+    return ["127.0.0.1"]
+
+
+def _latest(session: Any) -> SummaryVersion:
+    version = session.scalars(select(SummaryVersion).order_by(SummaryVersion.id.desc())).first()
+    assert version is not None
+    return version
+
+
+def test_no_premium_bullets_in_any_webhook_but_the_own_served_ones(
+    session_factory: SessionFactory, calls: tuple[int, Calls], tmp_path: Any
+) -> None:
+    port, got = calls
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        worker="off",
+        retry_base_seconds=0,
+        webhooks_allow_private=True,
+    )
+    app: FastAPI = create_app(settings, session_factory=session_factory, resolver=_resolve)
+    worker = app.state.worker
+    secrets = {"blick": new_secret(), "zeitung": new_secret()}
+    with session_scope(session_factory) as session:
+        for slug in ("blick", "zeitung"):
+            repo.create_publication(
+                session,
+                slug=slug,
+                name=slug.title(),
+                language="de",
+                review_policy="review-before-publish",
+                webhook_url=f"http://hooks-{slug}.example:{port}/{slug}",
+                webhook_secret=secrets[slug],
+            )
+        for slug, premium in (("blick", True), ("zeitung", False)):
+            pub = repo.get_publication(session, slug)
+            data = ArticleInput(
+                text=text_from_plain("Rat berät Vorlagen", LEAD, BODY),
+                language="de",
+                premium=premium,
+            )
+            repo.upsert_article(session, pub, "ratssitzung-1", data, Actor("cms"))
+    worker.drain()  # both held (review before publish)
+    blick_article = 0
+    with session_scope(session_factory) as session:
+        pub = repo.get_publication(session, "blick")
+        article = repo.get_article(session, pub, "ratssitzung-1")
+        blick_article = article.id
+        held = session.scalars(
+            select(SummaryVersion).where(SummaryVersion.article_id == article.id)
+        ).one()
+        edited = summaries.edit(session, held, MARKER_BULLETS, core_article(article), EDITOR)
+        summaries.approve(session, edited, EDITOR, override=True, reason="leak test")  # published
+    worker.drain()
+    with session_scope(session_factory) as session:
+        version = _latest(session)
+        again = summaries.edit(
+            session, version, [*MARKER_BULLETS[:2]], core_article(version.article), EDITOR
+        )
+        summaries.approve(session, again, EDITOR, override=True, reason="leak test")  # changed
+    worker.drain()
+    with session_scope(session_factory) as session:
+        version = _latest(session)
+        summaries.retract(session, version, EDITOR, "leak test")  # retracted
+        for slug in ("blick", "zeitung"):
+            outbox.ping(session, repo.get_publication(session, slug))  # webhook.test
+    worker.drain()
+    with session_scope(session_factory) as session:
+        article = repo.get_article_by_id(session, blick_article)
+        summaries.regenerate(session, article, EDITOR)
+    worker.drain()  # a new machine summary, held again
+    with session_scope(session_factory) as session:
+        article = repo.get_article_by_id(session, blick_article)
+        repo.delete_article(session, article, Actor("cms"))  # article.deleted
+    worker.drain()
+
+    blick = [(Webhook(secrets["blick"]).verify(b, h), b, h) for p, h, b in got if p == "/blick"]
+    zeitung = [
+        (Webhook(secrets["zeitung"]).verify(b, h), b, h) for p, h, b in got if p == "/zeitung"
+    ]
+    assert len(blick) + len(zeitung) == len(got)
+    sent = {payload["type"] for payload, _, _ in blick}
+    assert sent == set(EVENT_TYPES), f"not every event was exercised: {set(EVENT_TYPES) - sent}"
+    for payload, body, headers in zeitung:
+        text = body.decode().lower() + repr(headers).lower()
+        assert not any(m in text for m in MARKERS), f"premium text leaked to zeitung: {payload}"
+    carried = set()
+    for payload, body, headers in blick:
+        text = body.decode().lower() + repr(headers).lower()
+        if any(m in text for m in MARKERS):
+            carried.add(payload["type"])
+            assert payload["type"] in WITH_BULLETS, payload
+            assert payload["data"]["summary"]["state"] == "published"
+    assert carried == set(WITH_BULLETS)
