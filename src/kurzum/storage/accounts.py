@@ -132,6 +132,30 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def list_users(session: Session, *, email: str | None = None, limit: int = 50) -> list[User]:
+    """Users by id, those whose email contains ``email`` when given."""
+    stmt = select(User).order_by(User.id).limit(limit)
+    if email:
+        stmt = stmt.where(User.email.contains(email.strip().lower()))
+    return list(session.scalars(stmt))
+
+
+def set_role(session: Session, user: User, role: str) -> None:
+    """Make ``user`` a reader, editor or admin."""
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}")
+    user.role = role
+    session.flush()
+
+
+def set_disabled(session: Session, user: User, disabled: bool) -> None:
+    """Disable an account (its sessions end at once, it cannot log in) or enable it again."""
+    user.disabled = disabled
+    if disabled:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.flush()
+
+
 # -- sessions -------------------------------------------------------------------------------
 
 

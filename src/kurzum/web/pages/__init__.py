@@ -1,4 +1,4 @@
-"""Server-rendered reader and editor pages (Jinja2) on the service's FastAPI app.
+"""Server-rendered reader, editor and admin pages (Jinja2) on the service's FastAPI app.
 
 ``install(app)`` adds the page routes and serves ``/static`` (CSS, a little plain JS).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kurzum.web.pages import account, check, editor, reader
+from kurzum.web.pages import account, admin, check, editor, reader
 from kurzum.web.pages.templating import static_dir
 
 __all__ = ["install", "router"]
@@ -18,6 +18,7 @@ router.include_router(reader.router)
 router.include_router(account.router)
 router.include_router(editor.router)
 router.include_router(check.check_router)
+router.include_router(admin.router)
 
 
 def install(app: FastAPI) -> None:
