@@ -18,12 +18,12 @@ from standardwebhooks import Webhook
 from kurzum.pipeline import text_from_plain
 from kurzum.settings import Settings
 from kurzum.storage import articles as repo
-from kurzum.storage import outbox, summaries
+from kurzum.storage import outbox
 from kurzum.storage.articles import ArticleInput
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import SummaryVersion
-from kurzum.web.api.editor import core_article
+from kurzum.usecases import articles, editorial
 from kurzum.web.app import create_app
 from kurzum.webhooks.events import EVENT_TYPES, WITH_BULLETS
 from kurzum.webhooks.signing import new_secret
@@ -97,37 +97,26 @@ def test_no_premium_bullets_in_any_webhook_but_the_own_served_ones(
             )
             repo.upsert_article(session, pub, "ratssitzung-1", data, Actor("cms"))
     worker.drain()  # both held (review before publish)
-    blick_article = 0
-    with session_scope(session_factory) as session:
+    with session_factory() as session:
         pub = repo.get_publication(session, "blick")
-        article = repo.get_article(session, pub, "ratssitzung-1")
-        blick_article = article.id
+        article_id = repo.get_article(session, pub, "ratssitzung-1").id
         held = session.scalars(
-            select(SummaryVersion).where(SummaryVersion.article_id == article.id)
+            select(SummaryVersion).where(SummaryVersion.article_id == article_id)
         ).one()
-        edited = summaries.edit(session, held, MARKER_BULLETS, core_article(article), EDITOR)
-        summaries.approve(session, edited, EDITOR, override=True, reason="leak test")  # published
-    worker.drain()
-    with session_scope(session_factory) as session:
-        version = _latest(session)
-        again = summaries.edit(
-            session, version, [*MARKER_BULLETS[:2]], core_article(version.article), EDITOR
-        )
-        summaries.approve(session, again, EDITOR, override=True, reason="leak test")  # changed
-    worker.drain()
-    with session_scope(session_factory) as session:
-        version = _latest(session)
-        summaries.retract(session, version, EDITOR, "leak test")  # retracted
+        edited = editorial.edit(session, held.id, MARKER_BULLETS, EDITOR)
+        editorial.approve(session, worker, edited.id, EDITOR, override=True, reason="leak")
+        again = editorial.edit(session, edited.id, [*MARKER_BULLETS[:2]], EDITOR)
+        editorial.approve(session, worker, again.id, EDITOR, override=True, reason="leak")
+        editorial.retract(session, worker, again.id, EDITOR, "leak test")
         for slug in ("blick", "zeitung"):
             outbox.ping(session, repo.get_publication(session, slug))  # webhook.test
+        session.commit()
+        editorial.regenerate(session, worker, again.id, EDITOR)  # a new machine draft: held
     worker.drain()
-    with session_scope(session_factory) as session:
-        article = repo.get_article_by_id(session, blick_article)
-        summaries.regenerate(session, article, EDITOR)
-    worker.drain()  # a new machine summary, held again
-    with session_scope(session_factory) as session:
-        article = repo.get_article_by_id(session, blick_article)
-        repo.delete_article(session, article, Actor("cms"))  # article.deleted
+    with session_factory() as session:
+        articles.delete(
+            session, worker, repo.get_publication(session, "blick"), "ratssitzung-1", Actor("cms")
+        )
     worker.drain()
 
     blick = [(Webhook(secrets["blick"]).verify(b, h), b, h) for p, h, b in got if p == "/blick"]

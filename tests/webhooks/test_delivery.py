@@ -18,7 +18,7 @@ from kurzum.storage.articles import ArticleInput
 from kurzum.storage.audit import Actor
 from kurzum.storage.db import SessionFactory, session_scope
 from kurzum.storage.tables import Publication, SummaryVersion, WebhookAttempt, WebhookDelivery
-from kurzum.web.api.editor import core_article
+from kurzum.usecases import articles, editorial
 from kurzum.webhooks.signing import new_secret
 from kurzum.workers import tasks
 from kurzum.workers.inprocess import InProcessWorker
@@ -77,23 +77,22 @@ def test_every_lifecycle_event_is_sent_in_order(
     _, secret = hooked(build, receiver)
     put(session_factory, "blick")
     worker.drain()  # machine summary published
-    with session_scope(session_factory) as session:
-        summaries.approve(session, latest(session), EDITOR)  # relabelled: changed
-    worker.drain()
-    with session_scope(session_factory) as session:
-        version = latest(session)
-        edited = summaries.edit(
-            session, version, ["Thun hat ein Budget."], core_article(version.article), EDITOR
-        )
-        summaries.approve(session, edited, EDITOR, override=True, reason="test")  # new version
-    worker.drain()
-    with session_scope(session_factory) as session:
-        summaries.retract(session, latest(session), EDITOR, "falsch")
-    worker.drain()
-    with session_scope(session_factory) as session:
+    # Each use case commits, then wakes the worker for the events it queued: draining only the
+    # wake-ups (no reconcile) proves none waits for the periodic sweep.
+    with session_factory() as session:
+        editorial.approve(session, worker, latest(session).id, EDITOR)  # relabelled: changed
+    worker.drain(reconcile_first=False)
+    with session_factory() as session:
+        edited = editorial.edit(session, latest(session).id, ["Thun hat ein Budget."], EDITOR)
+        editorial.approve(session, worker, edited.id, EDITOR, override=True, reason="test")
+    worker.drain(reconcile_first=False)  # a new version: changed
+    with session_factory() as session:
+        editorial.retract(session, worker, latest(session).id, EDITOR, "falsch")
+    worker.drain(reconcile_first=False)
+    with session_factory() as session:
         pub = repo.get_publication(session, "blick")
-        repo.delete_article(session, repo.get_article(session, pub, "a1"), Actor("cms"))
-    worker.drain()
+        articles.delete(session, worker, pub, "a1", Actor("cms"))
+    worker.drain(reconcile_first=False)
     payloads = verified(receiver, secret, "/blick")
     assert [p["type"] for p in payloads] == [
         "summary.published",
@@ -128,9 +127,9 @@ def test_held_summary_is_announced_without_bullets_then_published(
     _, secret = hooked(build, receiver, review_policy="review-before-publish")
     put(session_factory, "blick")
     worker.drain()
-    with session_scope(session_factory) as session:
-        summaries.approve(session, latest(session), EDITOR)
-    worker.drain()
+    with session_factory() as session:
+        editorial.approve(session, worker, latest(session).id, EDITOR)
+    worker.drain(reconcile_first=False)
     held, published = verified(receiver, secret, "/blick")
     assert held["type"] == "summary.held" and held["data"]["reason"] == "review_policy"
     assert held["data"]["summary"]["state"] == "draft" and "bullets" not in held["data"]["summary"]
@@ -143,14 +142,12 @@ def test_rejecting_a_published_summary_retracts_it_and_a_draft_sends_nothing(
     _, secret = hooked(build, receiver)
     put(session_factory, "blick")
     worker.drain()
-    with session_scope(session_factory) as session:
+    with session_factory() as session:
         version = latest(session)
-        draft = summaries.edit(
-            session, version, ["Thun hat ein Budget."], core_article(version.article), EDITOR
-        )
-        summaries.reject(session, draft, EDITOR, "nein")  # never visible: no event
-        summaries.reject(session, version, EDITOR, "falsch")
-    worker.drain()
+        draft = editorial.edit(session, version.id, ["Thun hat ein Budget."], EDITOR)
+        editorial.reject(session, worker, draft.id, EDITOR, "nein")  # never visible: no event
+        editorial.reject(session, worker, version.id, EDITOR, "falsch")
+    worker.drain(reconcile_first=False)
     types = [(p["type"], p["data"].get("reason")) for p in verified(receiver, secret, "/blick")]
     assert types == [("summary.published", None), ("summary.retracted", "rejected")]
 

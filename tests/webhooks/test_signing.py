@@ -19,15 +19,14 @@ def test_a_new_secret_signs_what_standardwebhooks_verifies() -> None:
     secret = signing.new_secret()
     assert secret.startswith("whsec_") and len(base64.b64decode(secret[6:])) == 32
     now = int(time.time())
-    headers = signing.headers(secret, "msg_1", now, BODY)
-    assert headers["User-Agent"].startswith("kurzum-webhooks/")
+    headers = signing.headers(secret, "msg_1", now, BODY, user_agent="kurzum-webhooks/0.1.0")
     assert headers["webhook-signature"].startswith("v1,")
     assert Webhook(secret).verify(BODY, headers) == {"type": "webhook.test", "version": 1}
 
 
 def test_tampering_fails_verification() -> None:
     secret = signing.new_secret()
-    headers = signing.headers(secret, "msg_1", int(time.time()), BODY)
+    headers = signing.headers(secret, "msg_1", int(time.time()), BODY, user_agent="ua")
     with pytest.raises(WebhookVerificationError):
         Webhook(secret).verify(BODY.replace(b"1", b"2"), headers)
     with pytest.raises(WebhookVerificationError):
@@ -38,7 +37,7 @@ def test_tampering_fails_verification() -> None:
 
 def test_a_legacy_secret_is_its_utf8_bytes() -> None:
     legacy = "s3cret-s3cret-s3cret"
-    headers = signing.headers(legacy, "msg_9", int(time.time()), BODY)
+    headers = signing.headers(legacy, "msg_9", int(time.time()), BODY, user_agent="ua")
     as_whsec = "whsec_" + base64.b64encode(legacy.encode()).decode()
     assert Webhook(as_whsec).verify(BODY, headers)["version"] == 1
 

@@ -9,7 +9,7 @@ from kurzum.storage import articles as repo
 from kurzum.storage.articles import ArticleInput, UpsertResult
 from kurzum.storage.audit import Actor
 from kurzum.storage.tables import Publication
-from kurzum.usecases.dispatch import Dispatcher
+from kurzum.usecases.dispatch import Dispatcher, wake_webhooks
 
 
 def put_article(
@@ -33,10 +33,14 @@ def put_article(
     return result
 
 
-def delete(session: Session, pub: Publication, external_id: str, actor: Actor) -> None:
-    """Delete (retract) an article: readers stop seeing its summary at once."""
+def delete(
+    session: Session, dispatcher: Dispatcher, pub: Publication, external_id: str, actor: Actor
+) -> None:
+    """Delete (retract) an article: readers stop seeing its summary at once; the publication's
+    webhook gets ``article.deleted``."""
     repo.delete_article(session, repo.get_article(session, pub, external_id), actor)
     session.commit()
+    wake_webhooks(session, dispatcher)
 
 
 class Batch:

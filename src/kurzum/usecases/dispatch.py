@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
+from kurzum.storage import outbox
+
 
 class Dispatcher(Protocol):
     """Wake-up calls only: the database already holds the work, so a lost call is recovered."""
@@ -17,3 +21,9 @@ class Dispatcher(Protocol):
 
     def webhook(self, delivery_id: int) -> None:
         """Send this webhook delivery soon."""
+
+
+def wake_webhooks(session: Session, dispatcher: Dispatcher) -> None:
+    """After a commit: send the webhook events this session queued (the outbox rows exist)."""
+    for delivery_id in outbox.take_new(session):
+        dispatcher.webhook(delivery_id)

@@ -1,7 +1,8 @@
 """The editor desk: edit, approve (one or many), reject, retract, restore, regenerate.
 
-Each call commits its transaction, then wakes workers (webhooks after an approval, a fresh
-summary after a regeneration): a wake-up sent before the commit could find nothing to do.
+Each call commits its transaction, then wakes workers (the webhook events the change queued in
+that transaction, a fresh summary after a regeneration): a wake-up sent before the commit
+could find nothing to do.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from kurzum.storage import summaries
 from kurzum.storage.audit import Actor
 from kurzum.storage.codec import bullets_from_json
 from kurzum.storage.tables import SummaryVersion
-from kurzum.usecases.dispatch import Dispatcher
+from kurzum.usecases.dispatch import Dispatcher, wake_webhooks
 
 
 def edit(session: Session, summary_id: int, texts: list[str], actor: Actor) -> SummaryVersion:
@@ -73,10 +74,9 @@ def restore(
     """Publish an earlier approved version again in one step (see
     :func:`kurzum.storage.summaries.restore`); webhooks after the commit."""
     version = summaries.get_version(session, summary_id)
-    transition = summaries.restore(session, version, actor)
+    summaries.restore(session, version, actor)
     session.commit()
-    for delivery in transition.deliveries:
-        dispatcher.webhook(delivery.id)
+    wake_webhooks(session, dispatcher)
     return version
 
 
@@ -92,27 +92,33 @@ def approve(
     """Publish a version as reviewed (see :func:`kurzum.storage.summaries.approve`); the
     publication's webhook deliveries are sent after the commit."""
     version = summaries.get_version(session, summary_id)
-    transition = summaries.approve(session, version, actor, override=override, reason=reason)
+    summaries.approve(session, version, actor, override=override, reason=reason)
     session.commit()
-    for delivery in transition.deliveries:
-        dispatcher.webhook(delivery.id)
+    wake_webhooks(session, dispatcher)
     return version
 
 
-def reject(session: Session, summary_id: int, actor: Actor, reason: str = "") -> SummaryVersion:
-    """Reject a version: readers stop seeing it at once."""
+def reject(
+    session: Session, dispatcher: Dispatcher, summary_id: int, actor: Actor, reason: str = ""
+) -> SummaryVersion:
+    """Reject a version: readers stop seeing it at once (``summary.retracted`` if they saw it)."""
     version = summaries.get_version(session, summary_id)
     summaries.reject(session, version, actor, reason)
     session.commit()
+    wake_webhooks(session, dispatcher)
     return version
 
 
-def retract(session: Session, summary_id: int, actor: Actor, reason: str = "") -> SummaryVersion:
+def retract(
+    session: Session, dispatcher: Dispatcher, summary_id: int, actor: Actor, reason: str = ""
+) -> SummaryVersion:
     """Take a published version down with a reason; it stays in the history, and the article
-    stays down until an editor publishes again (a CMS update makes a draft)."""
+    stays down until an editor publishes again (a CMS update makes a draft).
+    ``summary.retracted`` goes to the publication's webhook after the commit."""
     version = summaries.get_version(session, summary_id)
     summaries.retract(session, version, actor, reason)
     session.commit()
+    wake_webhooks(session, dispatcher)
     return version
 
 

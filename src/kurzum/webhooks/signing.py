@@ -14,11 +14,9 @@ import hashlib
 import hmac
 import secrets
 
-from kurzum import __version__
 from kurzum.errors import InputError
 
 SECRET_PREFIX = "whsec_"
-USER_AGENT = f"kurzum-webhooks/{__version__}"
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"
 SIGNATURE_HEADER = "webhook-signature"
@@ -62,11 +60,13 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode("ascii")
 
 
-def headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def headers(
+    secret: str, message_id: str, timestamp: int, body: bytes, *, user_agent: str
+) -> dict[str, str]:
     """Every header of one delivery attempt (the timestamp is the attempt's time)."""
     return {
         "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
+        "User-Agent": user_agent,
         ID_HEADER: message_id,
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, message_id, timestamp, body),

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kurzum import __version__
 from kurzum.errors import InputError
 from kurzum.pipeline import check_summary, make_summary, stored_to_core, summary_options
 from kurzum.settings import Settings
@@ -30,6 +31,7 @@ from kurzum.webhooks import signing
 from kurzum.webhooks.targets import Resolver, check_url, system_resolver
 
 log = logging.getLogger(__name__)
+USER_AGENT = f"kurzum-webhooks/{__version__}"  # stable: receivers may allow-list it
 
 Outcome = Literal["created", "exists", "outdated", "gone", "failed"]
 
@@ -229,7 +231,9 @@ def _post(
             allow_private=settings.webhooks_allow_private,
             resolve=resolve or system_resolver,
         )
-        headers = signing.headers(secret, message_id, int(utcnow().timestamp()), body)
+        headers = signing.headers(
+            secret, message_id, int(utcnow().timestamp()), body, user_agent=USER_AGENT
+        )
     except InputError as exc:
         return None, f"refused: {exc}"
     headers["Host"] = target.host_header

@@ -220,18 +220,28 @@ def approve(
 
 @router.post("/summaries/{summary_id}/reject", summary="Reject")
 def reject(
-    summary_id: SummaryId, data: ReasonIn, login: EditorLogin, session: SessionDep
+    summary_id: SummaryId,
+    data: ReasonIn,
+    login: EditorLogin,
+    session: SessionDep,
+    dispatcher: DispatcherDep,
 ) -> EditorSummaryOut:
     """Readers stop seeing this version at once."""
-    return _detail(session, editorial.reject(session, summary_id, actor_of(login), data.reason))
+    version = editorial.reject(session, dispatcher, summary_id, actor_of(login), data.reason)
+    return _detail(session, version)
 
 
 @router.post("/summaries/{summary_id}/retract", summary="Retract a published summary")
 def retract(
-    summary_id: SummaryId, data: ReasonIn, login: EditorLogin, session: SessionDep
+    summary_id: SummaryId,
+    data: ReasonIn,
+    login: EditorLogin,
+    session: SessionDep,
+    dispatcher: DispatcherDep,
 ) -> EditorSummaryOut:
     """Takes the summary down; it stays in the history."""
-    return _detail(session, editorial.retract(session, summary_id, actor_of(login), data.reason))
+    version = editorial.retract(session, dispatcher, summary_id, actor_of(login), data.reason)
+    return _detail(session, version)
 
 
 @router.post("/summaries/{summary_id}/regenerate", status_code=202, summary="Regenerate")

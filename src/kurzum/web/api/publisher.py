@@ -100,10 +100,12 @@ def get_article(
 
 
 @router.delete("/articles/{external_id}", status_code=204, summary="Delete (retract) an article")
-def delete_article(external_id: ExternalIdPath, key: PublisherKey, session: SessionDep) -> Response:
+def delete_article(
+    external_id: ExternalIdPath, key: PublisherKey, session: SessionDep, dispatcher: DispatcherDep
+) -> Response:
     """Readers stop seeing the article's summary at once; the history is kept."""
     require_scope(key, "articles:write")
-    articles.delete(session, key.publication, external_id, actor_of_key(key))
+    articles.delete(session, dispatcher, key.publication, external_id, actor_of_key(key))
     return Response(status_code=204)
 
 

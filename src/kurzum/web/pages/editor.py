@@ -555,12 +555,13 @@ def reject(
     summary_id: SummaryId,
     page: PageDep,
     login: EditorLogin,
+    dispatcher: DispatcherDep,
     filters: FiltersDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Readers stop seeing this version at once; the next item opens."""
     try:
-        version = editorial.reject(page.session, summary_id, actor_of(login), reason)
+        version = editorial.reject(page.session, dispatcher, summary_id, actor_of(login), reason)
     except ConflictError:
         page.session.rollback()
         return _refused(summary_id, filters, "state")
@@ -572,12 +573,13 @@ def retract(
     summary_id: SummaryId,
     page: PageDep,
     login: EditorLogin,
+    dispatcher: DispatcherDep,
     filters: FiltersDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Take a published summary down; it stays in the history."""
     try:
-        version = editorial.retract(page.session, summary_id, actor_of(login), reason)
+        version = editorial.retract(page.session, dispatcher, summary_id, actor_of(login), reason)
     except InputError:
         page.session.rollback()
         return _refused(summary_id, filters, "retract_reason")
