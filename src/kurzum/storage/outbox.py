@@ -131,15 +131,6 @@ def ping(session: Session, pub: Publication) -> WebhookDelivery:
     return delivery
 
 
-def enqueue(
-    session: Session, pub: Publication, version: SummaryVersion, event: EventType
-) -> tuple[WebhookDelivery, ...]:
-    """Queue a ``summary.*`` event; ``pub`` must be the version's own publication."""
-    if version.article.publication_id != pub.id:
-        raise ValueError("webhooks only go to the article's own publication")
-    return summary_event(session, version, event)
-
-
 def take_new(session: Session) -> list[int]:
     """Ids of deliveries queued in this session since the last call (wake workers after commit)."""
     ids: list[int] = session.info.pop(_NEW, [])
