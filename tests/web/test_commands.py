@@ -106,7 +106,7 @@ def test_publications_list_show_and_set(cli_env: Engine, db: Session, tmp_path: 
         "--notice", "de=Nur für Abonnenten",
         "--notice", "fr=Réservé aux abonnés",
         "--review-policy", "review-before-publish",
-        "--webhook-url", "https://cms.example/hooks/kurzum",
+        "--webhook-url", "https://93.184.216.34/hooks/kurzum",
         "--webhook-secret", "ein-langes-geheimnis-16",
         "--jwt-key", str(pem),
         "--jwt-audience", "kurzum",
@@ -122,7 +122,7 @@ def test_publications_list_show_and_set(cli_env: Engine, db: Session, tmp_path: 
     assert pub.webhook_secret == "ein-langes-geheimnis-16" and len(pub.jwt_public_keys) == 1
     shown = run("publications", "show", "blick")
     assert shown.exit_code == 0
-    assert "Blick Schweiz" in shown.output and "https://cms.example/hooks/kurzum" in shown.output
+    assert "Blick Schweiz" in shown.output and "https://93.184.216.34/hooks/kurzum" in shown.output
     assert "ein-langes-geheimnis" not in shown.output  # secrets only as "set"
     assert "webhook secret:  set" in shown.output
     listing = run("publications", "list")
@@ -139,6 +139,9 @@ def test_publications_list_show_and_set(cli_env: Engine, db: Session, tmp_path: 
     [
         (["--review-policy", "sometimes"], "review_policy"),
         (["--webhook-url", "ftp://cms"], "webhook_url"),
+        (["--webhook-url", "http://127.0.0.1/x", "--webhook-secret", "x" * 20], "ALLOW_PRIVATE"),
+        (["--webhook-url", "https://10.0.0.1/x", "--webhook-secret", "x" * 20], "private"),
+        (["--webhook-url", "https://93.184.216.34/x"], "webhook secret"),
         (["--webhook-secret", "short"], "webhook_secret"),
         (["--notice", "es=hola"], "notices"),
         (["--notice", "no-equals-sign"], "LANG=TEXT"),

@@ -27,6 +27,7 @@ from kurzum.storage import accounts
 from kurzum.storage import articles as repo
 from kurzum.storage.db import make_engine, upgrade
 from kurzum.storage.tables import Publication, User
+from kurzum.webhooks.targets import check_url
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -348,7 +349,8 @@ def publications_set(
         "jwt_public_keys": _read_keys(jwt_key) if jwt_key else None,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
-    with transaction(get_settings()) as session:
+    settings = get_settings()
+    with transaction(settings) as session:
         pub = repo.get_publication(session, slug)
         if notice:
             merged = {**pub.notices, **_notices(notice)}
@@ -358,6 +360,8 @@ def publications_set(
         if not changes:
             raise InputError("nothing to change: give at least one option (see --help)")
         patch = _validated(PublicationPatch, changes)
+        if patch.webhook_url:  # the admin API's and pages' address check: no internal hosts
+            check_url(patch.webhook_url, allow_private=settings.webhooks_allow_private)
         repo.update_publication(session, pub, **patch.model_dump(exclude_unset=True))
         typer.echo(f"updated publication {slug}: {', '.join(sorted(changes))}")
 

@@ -148,14 +148,6 @@ def set_role(session: Session, user: User, role: str) -> None:
     session.flush()
 
 
-def set_disabled(session: Session, user: User, disabled: bool) -> None:
-    """Disable an account (its sessions end at once, it cannot log in) or enable it again."""
-    user.disabled = disabled
-    if disabled:
-        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    session.flush()
-
-
 # -- sessions -------------------------------------------------------------------------------
 
 

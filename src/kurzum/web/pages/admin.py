@@ -514,7 +514,7 @@ def user_disable(
         _not_self(login, user, "disable")
     except ConflictError as exc:
         return _user_page(page, user, error=exc)
-    accounts.set_disabled(page.session, user, disabled)
+    accounts.set_disabled(page.session, user, disabled=disabled)
     page.session.commit()
     return redirect(f"/admin/users/{user_id}?done={'disabled' if disabled else 'enabled'}")
 

@@ -1,6 +1,6 @@
 """Webhooks: a stable message id per delivery and the attempt log.
 
-Revision ID: 0003_webhooks
+Revision ID: 0004_webhooks
 Revises: 0003_api_key_last_used
 Create Date: 2026-11-29
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0003_webhooks"
+revision: str = "0004_webhooks"
 down_revision: str | Sequence[str] | None = "0003_api_key_last_used"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
