@@ -1,7 +1,7 @@
 """Webhooks: a stable message id per delivery and the attempt log.
 
-Revision ID: 0004_webhooks
-Revises: 0003_api_key_last_used
+Revision ID: 0005_webhooks
+Revises: 0004_embedding
 Create Date: 2026-11-29
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0004_webhooks"
-down_revision: str | Sequence[str] | None = "0003_api_key_last_used"
+revision: str = "0005_webhooks"
+down_revision: str | Sequence[str] | None = "0004_embedding"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
