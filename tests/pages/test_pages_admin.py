@@ -105,6 +105,7 @@ def test_create_and_edit_a_publication(admin: TestClient, db: Session) -> None:
     assert saved.status_code == 303
     page = admin.get(saved.headers["location"])
     assert "Gespeichert." in page.text and "Le Matin Dimanche" in page.text
+    assert 'data-testid="extras"' in page.text and "allowed_origins" in page.text  # read-only
     pub = db.scalars(select(Publication).where(Publication.slug == "lematin")).one()
     assert pub.language == "fr" and pub.review_policy == "review-before-publish"
     assert pub.notices == {"de": "Nur mit Abo.", "fr": "Réservé."}
