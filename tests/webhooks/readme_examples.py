@@ -48,7 +48,7 @@ def examples() -> dict[str, dict[str, Any]]:
         "summary.held": events.summary_event(
             "summary.held",
             summary=summary("draft", False, 3, 43),
-            reason="review_policy",
+            reason="policy",
             **common,
         ),
         "article.deleted": events.article_deleted(publication="blick", article=ARTICLE, at=AT),

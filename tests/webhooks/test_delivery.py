@@ -131,7 +131,7 @@ def test_held_summary_is_announced_without_bullets_then_published(
         editorial.approve(session, worker, latest(session).id, EDITOR)
     worker.drain(reconcile_first=False)
     held, published = verified(receiver, secret, "/blick")
-    assert held["type"] == "summary.held" and held["data"]["reason"] == "review_policy"
+    assert held["type"] == "summary.held" and held["data"]["reason"] == "policy"
     assert held["data"]["summary"]["state"] == "draft" and "bullets" not in held["data"]["summary"]
     assert published["type"] == "summary.published" and published["data"]["summary"]["bullets"]
 
