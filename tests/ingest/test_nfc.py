@@ -46,5 +46,6 @@ def test_api_input_and_editor_bullets_are_normalised() -> None:
     data = ArticleIn(title=unicodedata.normalize("NFD", "Zürich"), body=NFD)
     assert data.title == "Zürich" and data.body == TEXT
     assert text_from_plain(None, None, NFD).paragraphs[0] == TEXT.split("\n\n")[0]
-    (bullet,) = editor_bullets([unicodedata.normalize("NFD", "Zürich wächst.")], ())
+    article = load_article(TEXT, media_type="text/plain")
+    (bullet,) = editor_bullets([unicodedata.normalize("NFD", "Zürich wächst.")], (), article)
     assert bullet.text == "Zürich wächst."
