@@ -172,7 +172,7 @@ def disable_user(user_id: Id, login: AdminLogin, session: SessionDep) -> UserOut
     user = accounts.get_user(session, user_id)
     if user.id == login.user.id:
         raise ConflictError("you cannot disable your own account")
-    accounts.set_disabled(session, user, True)
+    accounts.set_disabled(session, user, disabled=True)
     audit.record(session, actor_of(login), "user.disabled", target_user=user.id)
     session.commit()
     return _user_out(user)
@@ -182,7 +182,7 @@ def disable_user(user_id: Id, login: AdminLogin, session: SessionDep) -> UserOut
 def enable_user(user_id: Id, login: AdminLogin, session: SessionDep) -> UserOut:
     """The user can log in again."""
     user = accounts.get_user(session, user_id)
-    accounts.set_disabled(session, user, False)
+    accounts.set_disabled(session, user, disabled=False)
     audit.record(session, actor_of(login), "user.enabled", target_user=user.id)
     session.commit()
     return _user_out(user)
