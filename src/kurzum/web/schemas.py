@@ -507,6 +507,7 @@ class ApiKeyInfoOut(BaseModel):
     name: Shown
     scopes: list[str]
     created_at: datetime
+    last_used_at: datetime | None = None
     revoked_at: datetime | None
 
 

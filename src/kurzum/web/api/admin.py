@@ -128,6 +128,7 @@ def api_key_out(key: ApiKey) -> ApiKeyInfoOut:
         name=key.name,
         scopes=[str(s) for s in key.scopes],
         created_at=key.created_at,
+        last_used_at=key.last_used_at,
         revoked_at=key.revoked_at,
     )
 
