@@ -2,7 +2,10 @@
 
 Pages load scripts and styles from the service itself only (static/kurzum.js, kurzum.css);
 the JSON-LD block is data, not script, so CSP does not apply to it. The interactive API docs
-(/docs, /redoc) are exempt while their assets come from a CDN with an inline bootstrap script.
+(/docs, /redoc) are exempt: their pages start Swagger UI and ReDoc with an inline script.
+Framing (``frame-ancestors``, ``X-Frame-Options``) is decided per publication by
+:mod:`kurzum.web.cors`, which adds its own policy header; browsers enforce every CSP header
+they get, so this one leaves framing out.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ BASE_HEADERS = [
 PAGE_CSP = (
     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     b"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    b"form-action 'self'; frame-ancestors 'none'"
+    b"form-action 'self'"
 )
-API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+API_CSP = b"default-src 'none'"
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 CSP_EXEMPT = ("/docs", "/redoc")
 
