@@ -217,7 +217,7 @@ class ReaderSourceOut(SourceOut):
 class ReaderBulletOut(BaseModel):
     """A bullet as readers get it, its sources with paragraph numbers for the host page."""
 
-    text: str
+    text: Shown
     sources: list[ReaderSourceOut]
 
 
