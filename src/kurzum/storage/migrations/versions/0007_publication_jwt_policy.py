@@ -1,7 +1,7 @@
 """Publication JWT policy: optional issuer check and whether ``valid_until`` is required.
 
-Revision ID: 0006_publication_jwt_policy
-Revises: 0005_publication_calibration
+Revision ID: 0007_publication_jwt_policy
+Revises: 0006_editor_desk
 Create Date: 2026-11-29
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0006_publication_jwt_policy"
-down_revision: str | Sequence[str] | None = "0005_publication_calibration"
+revision: str = "0007_publication_jwt_policy"
+down_revision: str | Sequence[str] | None = "0006_editor_desk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
