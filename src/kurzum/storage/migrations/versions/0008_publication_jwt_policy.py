@@ -1,7 +1,7 @@
 """Publication JWT policy: optional issuer check and whether ``valid_until`` is required.
 
-Revision ID: 0007_publication_jwt_policy
-Revises: 0006_editor_desk
+Revision ID: 0008_publication_jwt_policy
+Revises: 0007_worker_leases
 Create Date: 2026-11-29
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0007_publication_jwt_policy"
-down_revision: str | Sequence[str] | None = "0006_editor_desk"
+revision: str = "0008_publication_jwt_policy"
+down_revision: str | Sequence[str] | None = "0007_worker_leases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
