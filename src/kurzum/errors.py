@@ -11,10 +11,11 @@ KurzumError
  ├── ConfigError             settings that cannot work (refuse to start)
  ├── NotFoundError           a requested object does not exist (HTTP 404)
  ├── AuthError               no or invalid credentials (HTTP 401)
- ├── ThrottledError          too many attempts; try again later (HTTP 429)
+ ├── ThrottledError          too many attempts; retry after ``retry_after`` s (HTTP 429)
  ├── PermissionDeniedError   the caller may not do this (HTTP 403)
  │    └── CsrfError               a state-changing form/call without the session's CSRF token
  ├── ConflictError           the request contradicts the current state (HTTP 409)
+ ├── BusyError               the server is at capacity for this work (HTTP 503)
  └── BackendError            a summarization backend failed (LLM server down, bad answer)
 """
 
@@ -46,7 +47,7 @@ class FetchError(InputError):
 
 
 class WeakPasswordError(InputError):
-    """A new password breaks the password rule (too short)."""
+    """A new password breaks the password rule (too short, blank or too common)."""
 
 
 class PayloadTooLargeError(InputError):
@@ -65,10 +66,6 @@ class AuthError(KurzumError):
     """No or invalid credentials."""
 
 
-class ThrottledError(KurzumError):
-    """Too many attempts; try again later."""
-
-
 class PermissionDeniedError(KurzumError):
     """The caller is not allowed to do this."""
 
@@ -83,3 +80,19 @@ class ConflictError(KurzumError):
 
 class BackendError(KurzumError):
     """A summarization backend failed to produce a usable summary."""
+
+
+class ThrottledError(KurzumError):
+    """Too many attempts; ``retry_after`` says after how many seconds to try again."""
+
+    def __init__(self, message: str, *, retry_after: float = 60.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BusyError(KurzumError):
+    """The server is at capacity for this kind of work (password hashing); retry shortly."""
+
+    def __init__(self, message: str, *, retry_after: float = 2.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -62,10 +62,48 @@ class Settings(BaseSettings):
         default=2_000_000, ge=1024, description="Largest request body accepted (413 above)."
     )
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins per account or address before throttling."
+        default=5,
+        ge=1,
+        description="Failed logins per (account, client) before each further try waits "
+        "1, 2, 4… seconds (capped by login_max_delay_seconds).",
     )
     login_window_seconds: int = Field(
-        default=900, ge=1, description="Window of the login throttle."
+        default=900, ge=1, description="How long failed logins are remembered by the throttle."
+    )
+    login_max_delay_seconds: float = Field(
+        default=60.0, gt=0, description="Longest wait between two tries of one (account, client)."
+    )
+    login_account_ceiling: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins of one account (all clients) within the window after which "
+        "clients without the account's device cookie get one try per login_account_interval.",
+    )
+    login_account_interval_seconds: float = Field(
+        default=10.0, gt=0, description="Seconds between tries of an account past its ceiling."
+    )
+    register_max_per_client: int = Field(
+        default=10, ge=1, description="Registrations one client address may send per hour."
+    )
+    registration_open: bool = Field(
+        default=True,
+        description="Readers may register themselves; false: only admins create accounts "
+        "(hides whether an email has an account, see the README's enumeration trade-off).",
+    )
+    hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Password hashes (argon2, 64 MiB each) computed at once per process.",
+    )
+    hash_wait_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long a login or registration waits for a hashing slot before 503.",
+    )
+    jwt_max_lifetime_seconds: int = Field(
+        default=86_400,
+        ge=60,
+        description="Longest accepted publisher JWT lifetime (exp minus iat, or minus now).",
     )
     worker: WorkerMode = Field(
         default="thread",

@@ -150,8 +150,17 @@ def serve_live(tmp_path: Path) -> Iterator[Live]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh browser profile (own cookies) at desktop size, German UI."""
+    """A fresh browser profile (own cookies) at desktop size, German UI; fails the test when
+    the Content-Security-Policy blocked anything."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-CH")
     ctx.set_default_timeout(10_000)
+    blocked: list[str] = []  # issue 14: the pages' CSP must not block anything they use
+    ctx.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield ctx
     ctx.close()
+    assert not blocked, blocked

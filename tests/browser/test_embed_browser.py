@@ -117,7 +117,12 @@ class Embed:
             "sub": "reader-42",
             "aud": AUDIENCE,
             "exp": int(time.time()) + 600,
-            "subscription": {"publication": publication, "plan": "plus"},
+            # valid_until is required by default since issue 14
+            "subscription": {
+                "publication": publication,
+                "plan": "plus",
+                "valid_until": int(time.time()) + 3600,
+            },
         }
         return jwt.encode(claims, key, algorithm="RS256")
 

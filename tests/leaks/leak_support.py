@@ -104,7 +104,12 @@ def token(
         "aud": aud,
         "exp": int(exp if exp is not None else time.time() + 3600),
         "sub": "reader-42",
-        "subscription": {"publication": publication, "plan": "plus"},
+        # valid_until is required by default since issue 14
+        "subscription": {
+            "publication": publication,
+            "plan": "plus",
+            "valid_until": int(time.time()) + 86400,
+        },
     }
     if alg == "none":
         return jwt.encode(claims, key=None, algorithm="none")

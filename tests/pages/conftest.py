@@ -48,6 +48,7 @@ ROSTER: dict[str, tuple[str, str | None]] = {
     "reader@example.org": ("reader", None),
     "expired@example.org": ("reader", "expired"),
     "editor@example.org": ("editor", None),
+    "admin@example.org": ("admin", None),
 }
 
 

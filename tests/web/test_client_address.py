@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from kurzum.errors import ConfigError
 from kurzum.settings import Settings, get_settings
 from kurzum.storage.db import SessionFactory
+from kurzum.storage.tables import utcnow
 from kurzum.web.app import create_app
 from kurzum.web.client import derive_client
 
@@ -45,14 +46,14 @@ def test_trusted_proxies_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _failed_logins(client: TestClient, address: str, count: int) -> list[int]:
-    """``count`` failed logins for different accounts, each claiming to come from ``address``."""
+    """``count`` failed logins for one account, each claiming to come from ``address``."""
     return [
         client.post(
             "/api/v1/auth/login",
-            json={"email": f"nobody{i}.{address}@example.org", "password": "x" * 12},
+            json={"email": "nobody@example.org", "password": "x" * 12},
             headers={"X-Forwarded-For": address},
         ).status_code
-        for i in range(count)
+        for _ in range(count)
     ]
 
 
@@ -60,13 +61,16 @@ def _failed_logins(client: TestClient, address: str, count: int) -> list[int]:
 def test_login_throttle_counts_the_derived_address(
     settings: Settings, session_factory: SessionFactory, trusted: str
 ) -> None:
-    """Behind a trusted proxy each client has its own budget; without one a client cannot
-    escape its budget by sending X-Forwarded-For."""
+    """Behind a trusted proxy each client has its own budget for an account (issue 14: per
+    (account, client) pair); without one a client cannot escape its budget by sending
+    X-Forwarded-For."""
     app = create_app(
         settings.model_copy(update={"login_max_failures": 1, "trusted_proxies": trusted}),
         session_factory=session_factory,
     )
+    frozen = utcnow()
+    app.state.clock = lambda: frozen  # the delay after a failure is 1 s: no wall time here
     with TestClient(app) as client:
-        assert _failed_logins(client, "203.0.113.7", 5) == [401] * 5
+        assert _failed_logins(client, "203.0.113.7", 2) == [401, 429]
         other = _failed_logins(client, "203.0.113.8", 1)
     assert other == ([401] if trusted else [429])

@@ -257,7 +257,8 @@ def _claims(**kw: Any) -> dict[str, Any]:
         "sub": "cms-user-1",
         "aud": "kurzum-blick",
         "exp": int(time.time()) + 600,
-        "subscription": {"publication": "blick", "plan": "plus"},
+        # valid_until is required by default since issue 14
+        "subscription": {"publication": "blick", "plan": "plus", "valid_until": "2099-01-01"},
     } | kw
 
 

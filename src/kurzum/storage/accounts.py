@@ -1,4 +1,4 @@
-"""Accounts: users with argon2 password hashes, login sessions, subscriptions, login throttle.
+"""Accounts: users with argon2 password hashes, login sessions, subscriptions.
 
 Session tokens and throttle keys are stored only as SHA-256 hashes, so a database leak does not
 hand out logins.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -17,7 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from kurzum.errors import ConflictError, InputError, NotFoundError, WeakPasswordError
+from kurzum.errors import ConflictError, InputError, NotFoundError
+from kurzum.storage.passwords import check_password
 from kurzum.storage.tables import (
     ROLES,
     Clock,
@@ -26,8 +26,10 @@ from kurzum.storage.tables import (
     Subscription,
     User,
     UserSession,
+    as_utc,
     utcnow,
 )
+from kurzum.text import require_text
 
 _HASHER = PasswordHasher()
 
@@ -39,9 +41,6 @@ def _dummy_hash() -> str:
     Made on first use, not at import: a hash takes 64 MiB and 0.1 s, which every CLI command
     importing this module paid (``kurzum --help`` included)."""
     return _HASHER.hash("kurzum-timing-equalizer")
-
-
-MIN_PASSWORD = 10
 
 
 def sha256(value: str) -> str:
@@ -59,9 +58,8 @@ def normalize_email(email: str) -> str:
 
 
 def check_password_strength(password: str) -> None:
-    """Refuse short passwords (the only rule: length)."""
-    if len(password) < MIN_PASSWORD:
-        raise WeakPasswordError(f"password must have at least {MIN_PASSWORD} characters")
+    """Refuse short, blank and common passwords (WeakPasswordError; storage.passwords)."""
+    check_password(password)
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -84,6 +82,7 @@ def create_user(
     if role not in ROLES:
         raise InputError(f"role must be one of {', '.join(ROLES)}")
     check_password_strength(password)
+    require_text("the display name", display_name)
     clean = normalize_email(email)
     if find_user(session, clean) is not None:
         raise ConflictError("an account with this email exists")
@@ -102,11 +101,29 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+def verify_password(user: User, password: str) -> bool:
+    """True when ``password`` is the user's current password."""
+    try:
+        return bool(_HASHER.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def set_disabled(session: Session, user: User, *, disabled: bool) -> None:
     """Disable or enable an account; disabling also ends all its sessions at once."""
     user.disabled = disabled
     if disabled:
         session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def end_other_sessions(session: Session, user: User, keep_token: str) -> int:
+    """Log the user out everywhere except the session of ``keep_token``; returns how many ended."""
+    result = session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.token_hash != sha256(keep_token)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def hash_password_dummy(password: str) -> None:
@@ -201,7 +218,9 @@ def add_subscription(
     valid_until: datetime | None = None,
 ) -> Subscription:
     """Give ``user`` a subscription to ``pub`` (valid_until None: until cancelled)."""
-    start = valid_from or utcnow()
+    # A time without a zone is UTC, as stored: comparing it with aware times must not fail.
+    start = as_utc(valid_from) or utcnow()
+    valid_until = as_utc(valid_until)
     if valid_until is not None and valid_until <= start:
         raise InputError("valid_until must be after valid_from")
     sub = Subscription(
@@ -237,36 +256,29 @@ def is_subscribed(
     return bool(session.scalar(stmt))
 
 
-# -- login throttle -------------------------------------------------------------------------
+# -- throttle events (login failures, registrations) -----------------------------------------
+# Only the SHA-256 of a key is stored; the policies live in kurzum.usecases.throttle.
 
 
-@dataclass(frozen=True, slots=True)
-class Throttle:
-    """At most ``max_failures`` failed logins per key within ``window`` (time from ``clock``)."""
+def throttle_events(session: Session, key: str, since: datetime) -> list[datetime]:
+    """The times of ``key``'s events after ``since``."""
+    stmt = select(LoginFailure.created_at).where(
+        LoginFailure.key == sha256(key), LoginFailure.created_at > since
+    )
+    return list(session.scalars(stmt))
 
-    max_failures: int
-    window: timedelta
-    clock: Clock = utcnow
 
-    def blocked(self, session: Session, keys: list[str]) -> bool:
-        """True when any key (account, client address) used up its failures."""
-        since = self.clock() - self.window
-        for key in keys:
-            stmt = select(func.count(LoginFailure.id)).where(
-                LoginFailure.key == sha256(key), LoginFailure.created_at > since
-            )
-            if int(session.scalar(stmt) or 0) >= self.max_failures:
-                return True
-        return False
+def record_throttle_event(session: Session, key: str, at: datetime) -> None:
+    """Count one event for ``key`` at ``at``."""
+    session.add(LoginFailure(key=sha256(key), created_at=at))
+    session.flush()
 
-    def fail(self, session: Session, keys: list[str]) -> None:
-        """Count one failure against every key (and forget failures older than the window)."""
-        now = self.clock()
-        session.execute(delete(LoginFailure).where(LoginFailure.created_at <= now - self.window))
-        for key in keys:
-            session.add(LoginFailure(key=sha256(key), created_at=now))
-        session.flush()
 
-    def clear(self, session: Session, key: str) -> None:
-        """Forget the failures of a key (after a successful login)."""
-        session.execute(delete(LoginFailure).where(LoginFailure.key == sha256(key)))
+def forget_throttle_events(session: Session, key: str) -> None:
+    """Forget every event of ``key`` (a successful login)."""
+    session.execute(delete(LoginFailure).where(LoginFailure.key == sha256(key)))
+
+
+def expire_throttle_events(session: Session, before: datetime) -> None:
+    """Housekeeping: drop events at or before ``before``."""
+    session.execute(delete(LoginFailure).where(LoginFailure.created_at <= before))

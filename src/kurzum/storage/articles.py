@@ -28,6 +28,7 @@ from kurzum.storage.tables import (
     as_utc,
     utcnow,
 )
+from kurzum.text import require_text
 from kurzum.webhooks.signing import check_secret
 
 API_KEY_SCOPES = ("articles:write", "articles:read")
@@ -48,6 +49,9 @@ class ArticleInput:
     updated_at: datetime | None = None
 
     def __post_init__(self) -> None:
+        require_text(
+            "the article", self.text.title, self.text.lead, self.text.body, self.body_html, self.url
+        )
         # Zone-less times are UTC, as stored: a repeated PUT must compare equal (idempotency).
         object.__setattr__(self, "published_at", as_utc(self.published_at))
         object.__setattr__(self, "updated_at", as_utc(self.updated_at))
@@ -83,6 +87,8 @@ def create_publication(
     frame_ancestors: list[str] | None = None,
     login_url: str | None = None,
     subscribe_offers: dict[str, Any] | None = None,
+    jwt_issuer: str | None = None,
+    jwt_require_valid_until: bool = True,
 ) -> Publication:
     """Add a publication; ConflictError when the slug is taken."""
     if review_policy not in REVIEW_POLICIES:
@@ -105,6 +111,8 @@ def create_publication(
         frame_ancestors=list(frame_ancestors or []),
         login_url=login_url,
         subscribe_offers=dict(subscribe_offers or {}),
+        jwt_issuer=jwt_issuer,
+        jwt_require_valid_until=jwt_require_valid_until,
     )
     session.add(pub)
     session.flush()
@@ -209,6 +217,16 @@ def record_key_use(factory: SessionFactory, key: ApiKey) -> None:
             .values(last_used_at=now)
         )
     key.last_used_at = now
+
+
+def get_api_key(session: Session, pub: Publication, prefix: str) -> ApiKey:
+    """The key of ``pub`` with this prefix, or NotFoundError."""
+    key = session.scalar(
+        select(ApiKey).where(ApiKey.publication_id == pub.id, ApiKey.prefix == prefix)
+    )
+    if key is None:
+        raise NotFoundError(f"no API key {prefix}")
+    return key
 
 
 def revoke_api_key(session: Session, key: ApiKey) -> None:

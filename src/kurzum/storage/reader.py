@@ -45,6 +45,8 @@ class ReaderPublication:
     jwt_audience: str | None
     login_url: str | None
     subscribe_offers: dict[str, Any]
+    jwt_issuer: str | None
+    jwt_require_valid_until: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,8 @@ _PUB = (
     Publication.jwt_audience,
     Publication.login_url,
     Publication.subscribe_offers,
+    Publication.jwt_issuer,
+    Publication.jwt_require_valid_until,
 )
 _ARTICLE = (Article.id, Article.external_id, Article.language, Article.premium, Article.status)
 _SUMMARY = (

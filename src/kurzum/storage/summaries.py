@@ -29,6 +29,7 @@ from kurzum.storage.tables import (
     WebhookDelivery,
     utcnow,
 )
+from kurzum.text import require_text, require_texts
 from kurzum.webhooks.events import EventType
 
 
@@ -242,6 +243,7 @@ def add_edit(
     (:func:`kurzum.usecases.editorial.edit`): storage does not run the check."""
     if not 1 <= len(bullets) <= 10:
         raise InputError("a summary has between 1 and 10 bullets")
+    require_texts("a bullet", [b.text for b in bullets])
     check_editable(session, version)
     article = version.article
     new = SummaryVersion(
@@ -283,6 +285,7 @@ def approve(
     reason: str | None = None,
 ) -> Transition:
     """Publish a version as reviewed; unsupported names/numbers need ``override`` + a reason."""
+    require_text("the reason", reason)
     if version.state not in ("draft", "published"):
         raise ConflictError(f"a {version.state} summary cannot be approved")
     if version.stale or version.article_hash != version.article.content_hash:
@@ -327,6 +330,7 @@ def approve(
 
 def reject(session: Session, version: SummaryVersion, actor: Actor, reason: str = "") -> None:
     """Reject a draft or an unreviewed published summary: readers stop seeing it at once."""
+    require_text("the reason", reason)
     if version.state not in ("draft", "published"):
         raise ConflictError(f"a {version.state} summary cannot be rejected")
     was_published = version.state == "published"
@@ -351,6 +355,7 @@ def retract(session: Session, version: SummaryVersion, actor: Actor, reason: str
 
     The retraction sticks: the article is ``held``, so a later machine summary (a CMS update,
     a regeneration) is a draft for review until an editor publishes again."""
+    require_text("the reason", reason)
     if version.state != "published":
         raise ConflictError(f"a {version.state} summary cannot be retracted")
     if not reason.strip():
@@ -438,6 +443,7 @@ def report_error(
     client: str = "",
 ) -> ErrorReport:
     """File a reader's "Fehler melden" on bullet ``bullet`` (0-based) of a version."""
+    require_text("the message", message)
     if not 0 <= bullet < len(version.bullets):
         raise InputError(f"bullet must be between 0 and {len(version.bullets) - 1}")
     report = ErrorReport(

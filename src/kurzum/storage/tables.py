@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     cast,
     false,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -126,6 +127,12 @@ class Publication(Base):
     frame_ancestors: Mapped[list[Any]] = mapped_column(default=list)
     login_url: Mapped[str | None] = mapped_column(String(2000))
     subscribe_offers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # issue 14: the token's ``iss`` must equal this when set; ``valid_until`` must be present
+    # in the subscription claim unless the publication turns that off.
+    jwt_issuer: Mapped[str | None] = mapped_column(String(200))
+    jwt_require_valid_until: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The ranker calibration fitted on the publication's archive (``kurzum calibrate``):
     # ``Calibration.to_json()``, when and on how many articles, and the cross-validated scores.

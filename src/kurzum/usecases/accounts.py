@@ -1,22 +1,23 @@
-"""Reader accounts: register, log in, log out. Answers never reveal whether an email exists.
+"""Reader accounts: register, log in, log out, change the password, end other sessions.
 
-Login is throttled per account and per client address; the web layer turns the returned
-session token into cookies (the JSON API and the HTML form alike).
+Answers never reveal whether an email exists. Login failures slow down the (account, client)
+pair and, past a ceiling, the account (:mod:`kurzum.usecases.throttle`); registration is
+limited per client address. The web layer turns the returned session token into cookies (the
+JSON API and the HTML form alike) and passes the time (``now``) from its injectable clock.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from kurzum.errors import AuthError, ConflictError, ThrottledError
+from kurzum.errors import AuthError, ConflictError, PermissionDeniedError
 from kurzum.settings import Settings
 from kurzum.storage import accounts
 from kurzum.storage.tables import User
-
-IP_FACTOR = 5  # a client address may fail this many times more than one account
+from kurzum.usecases.throttle import check_rate, login_throttle, register_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +28,28 @@ class LoggedIn:
     token: str
 
 
-def register(session: Session, email: str, password: str, display_name: str = "") -> None:
+def register(
+    session: Session,
+    settings: Settings,
+    email: str,
+    password: str,
+    display_name: str = "",
+    *,
+    client: str,
+    now: datetime,
+) -> None:
     """Create a reader account; a taken email costs the same time and answers the same.
 
-    WeakPasswordError when the password breaks the rule (before anything is looked up)."""
+    PermissionDeniedError when self-registration is closed; WeakPasswordError when the
+    password breaks the rule (before anything is looked up); ThrottledError past
+    ``register_max_per_client`` registrations of this client address in an hour."""
+    if not settings.registration_open:
+        raise PermissionDeniedError("registration is closed; ask an administrator")
     normalized = accounts.normalize_email(email)
     accounts.check_password_strength(password)
+    limit = register_limit(settings)
+    check_rate(session, limit, "register:" + client, now, "too many registrations; try later")
+    session.commit()  # the attempt counts even when the rest fails
     try:
         with session.begin_nested():
             accounts.create_user(session, normalized, password, display_name=display_name)
@@ -41,30 +58,30 @@ def register(session: Session, email: str, password: str, display_name: str = ""
     session.commit()
 
 
-def _throttles(settings: Settings) -> tuple[accounts.Throttle, accounts.Throttle]:
-    window = timedelta(seconds=settings.login_window_seconds)
-    return (
-        accounts.Throttle(settings.login_max_failures, window),
-        accounts.Throttle(settings.login_max_failures * IP_FACTOR, window),
-    )
-
-
-def login(session: Session, settings: Settings, email: str, password: str, client: str) -> LoggedIn:
+def login(
+    session: Session,
+    settings: Settings,
+    email: str,
+    password: str,
+    client: str,
+    *,
+    now: datetime,
+    known_device: bool = False,
+) -> LoggedIn:
     """Check the credentials and open a session.
 
-    ThrottledError after too many failures of this account or client address; AuthError
-    (one message for unknown email and wrong password) otherwise."""
-    by_account, by_address = _throttles(settings)
-    account_key = "email:" + email.strip().lower()
-    address_key = "ip:" + client
-    if by_account.blocked(session, [account_key]) or by_address.blocked(session, [address_key]):
-        raise ThrottledError("too many failed logins; try again later")
+    ThrottledError (with ``retry_after``) while this (account, client) pair, or the account
+    for a browser without its device cookie, must wait; AuthError (one message for unknown
+    email and wrong password) otherwise."""
+    throttle = login_throttle(settings)
+    key = email.strip().lower()
+    throttle.check(session, key, client, now, known_device=known_device)
     user = accounts.authenticate(session, email, password)
     if user is None:
-        by_account.fail(session, [account_key, address_key])
+        throttle.fail(session, key, client, now)
         session.commit()
         raise AuthError("wrong email or password")
-    by_account.clear(session, account_key)
+    throttle.succeed(session, key, client)
     token = accounts.create_session(session, user, timedelta(days=settings.session_days))
     session.commit()
     return LoggedIn(user, token)
@@ -75,3 +92,35 @@ def logout(session: Session, token: str | None) -> None:
     if token:
         accounts.end_session(session, token)
         session.commit()
+
+
+def change_password(
+    session: Session,
+    settings: Settings,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    client: str,
+    now: datetime,
+) -> str:
+    """Replace the password (the current one must match; wrong guesses count against the
+    login throttle) and end every session of the user; returns a new session token for the
+    browser that asked."""
+    throttle = login_throttle(settings)
+    throttle.check(session, user.email, client, now, known_device=True)
+    if not accounts.verify_password(user, current):
+        throttle.fail(session, user.email, client, now)
+        session.commit()
+        raise PermissionDeniedError("the current password is wrong")
+    accounts.set_password(session, user, new)
+    token = accounts.create_session(session, user, timedelta(days=settings.session_days))
+    session.commit()
+    return token
+
+
+def end_other_sessions(session: Session, user: User, token: str) -> int:
+    """Log the user out everywhere except the session of ``token``; how many ended."""
+    ended = accounts.end_other_sessions(session, user, token)
+    session.commit()
+    return ended

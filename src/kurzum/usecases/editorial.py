@@ -16,11 +16,13 @@ from kurzum.storage import summaries
 from kurzum.storage.audit import Actor
 from kurzum.storage.codec import bullets_from_json
 from kurzum.storage.tables import SummaryVersion
+from kurzum.text import require_texts
 from kurzum.usecases.dispatch import Dispatcher, wake_webhooks
 
 
 def edit(session: Session, summary_id: int, texts: list[str], actor: Actor) -> SummaryVersion:
     """An editor's bullets as a new draft version, checked against the stored article."""
+    require_texts("a bullet", texts)  # before the check: it must not see unstorable text
     version = summaries.get_version(session, summary_id)
     article = stored_to_core(version.article)
     summaries.check_editable(session, version)  # only the current version: NotCurrentError

@@ -18,6 +18,7 @@ from kurzum.ingest.dates import parse_date
 from kurzum.models import Language
 from kurzum.pipeline import prepare_text
 from kurzum.storage.articles import ArticleInput
+from kurzum.text import check_storable
 
 LanguageCode = Literal["de", "fr", "en"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -50,9 +51,15 @@ DateIn = Annotated[datetime | None, BeforeValidator(_date)]
 
 
 class Strict(BaseModel):
-    """Base of request models: unknown fields are an error, not silently dropped."""
+    """Base of request models: unknown fields are an error, not silently dropped; text with
+    lone UTF-16 surrogates and absurdly deep nesting are refused before any field is read."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        return check_storable(data)
 
 
 class ArticleIn(Strict):

@@ -16,10 +16,13 @@ from kurzum.errors import ConfigError
 from kurzum.logs import configure_logging
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
+from kurzum.storage.tables import utcnow
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web import embed, errors, ops, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader, webhooks
 from kurzum.web.cors import EmbedMiddleware
+from kurzum.web.headers import SecurityHeadersMiddleware
+from kurzum.web.limits import HashGate
 from kurzum.webhooks.targets import Resolver, system_resolver
 from kurzum.workers.inprocess import InProcessWorker
 
@@ -28,26 +31,25 @@ log = logging.getLogger(__name__)
 # `kurzum serve --workers N` puts the serialized settings here for its server processes.
 SETTINGS_ENV = "KURZUM_SERVE_SETTINGS"
 
-BULK_FACTOR = 25  # the bulk JSONL endpoint accepts this many times the normal body limit
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"x-frame-options", b"DENY"),
-]
+# The bulk JSONL route reads its own (larger) body after checking the API key (issue 14).
+STREAMED_ROUTES = frozenset({("POST", "/api/v1/publisher/articles/bulk")})
 
 
 class BodyLimitMiddleware:
-    """Answer 413 in the error shape when a request body exceeds the limit (never a 500)."""
+    """Answer 413 in the error shape when a request body exceeds the limit (never a 500).
+
+    Only the exact bulk route is passed through unread: it authenticates first and then
+    streams its body under its own limits (kurzum.web.jsonl)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (scope["method"], scope["path"]) in STREAMED_ROUTES:
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes * (BULK_FACTOR if scope["path"].endswith("/bulk") else 1)
+        limit = self.max_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await self._too_large(scope, receive, send, limit)
@@ -83,26 +85,6 @@ class BodyLimitMiddleware:
             413, "payload_too_large", f"the request body exceeds {limit} bytes"
         )
         await response(scope, receive, send)
-
-
-class SecurityHeadersMiddleware:
-    """Adds nosniff, referrer and framing headers to every answer."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def create_app(
@@ -163,9 +145,11 @@ def create_app(
     app.state.dispatcher = dispatcher or worker
     app.state.worker = worker
     app.state.resolver = resolver
+    app.state.hash_gate = HashGate(settings.hash_concurrency, settings.hash_wait_seconds)
+    app.state.clock = utcnow  # the throttles' clock; tests replace it instead of sleeping
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     app.add_middleware(EmbedMiddleware)  # outside SecurityHeaders: it may lift the frame ban
     for module in (publisher, reader, accounts, editor, admin, webhooks):
         app.include_router(module.router)

@@ -2,7 +2,8 @@
 
 Entitlement to a premium summary comes from a kurzum session whose user holds a valid
 subscription, or from a JWT signed by the publication (RS256/ES256, audience and expiry
-checked) whose claims carry the subscription. Nothing else (User-Agent, Referer, client
+checked; issuer when the publication sets one; lifetime capped) whose claims carry the
+subscription. Nothing else (User-Agent, Referer, client
 address) ever grants access.
 """
 
@@ -36,6 +37,8 @@ JWT_LEEWAY = timedelta(seconds=30)
 # publication's allow-list: a browser always sends Origin on cross-origin POSTs and pages
 # cannot forge it, so a listed Origin stands in for the CSRF token the host page cannot read.
 VERIFIED_ORIGIN = "kurzum.cors_origin"
+
+DEFAULT_JWT_LIFETIME = timedelta(days=1)  # Settings.jwt_max_lifetime_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +126,12 @@ def bearer(request: Request) -> str | None:
 # -- publisher JWT --------------------------------------------------------------------------
 
 
-def _claims(token: str, pub: Publication | ReaderPublication) -> dict[str, Any]:
+def _claims(
+    token: str, pub: Publication | ReaderPublication, now: datetime, max_lifetime: timedelta
+) -> dict[str, Any]:
     if not pub.jwt_public_keys or not pub.jwt_audience:
         raise AuthError("this publication does not accept tokens")
+    require = ["exp", "aud"] + (["iss"] if pub.jwt_issuer else [])
     for pem in pub.jwt_public_keys:
         try:
             claims: dict[str, Any] = jwt.decode(
@@ -133,43 +139,65 @@ def _claims(token: str, pub: Publication | ReaderPublication) -> dict[str, Any]:
                 key=str(pem),
                 algorithms=JWT_ALGORITHMS,
                 audience=pub.jwt_audience,
+                issuer=pub.jwt_issuer or None,
                 leeway=JWT_LEEWAY,
-                options={"require": ["exp", "aud"]},
+                options={"require": require},
             )
-            return claims
         except (jwt.InvalidSignatureError, jwt.InvalidKeyError):
             continue  # try the next configured key (rotation, RSA and EC keys side by side)
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise AuthError("invalid or expired token") from exc
+        _check_lifetime(claims, now, max_lifetime)
+        return claims
     raise AuthError("invalid or expired token")
 
 
+def _check_lifetime(claims: dict[str, Any], now: datetime, max_lifetime: timedelta) -> None:
+    """Refuse a token that lives longer than ``max_lifetime`` (from ``iat``, else from now)."""
+    expires = _timestamp(claims.get("exp"))
+    issued = _timestamp(claims.get("iat")) if "iat" in claims else now
+    if expires is None or issued is None or expires - issued > max_lifetime + JWT_LEEWAY:
+        raise AuthError("token lifetime exceeds the allowed maximum")
+
+
 def jwt_entitled(
-    token: str, pub: Publication | ReaderPublication, now: datetime | None = None
+    token: str,
+    pub: Publication | ReaderPublication,
+    now: datetime | None = None,
+    max_lifetime: timedelta = DEFAULT_JWT_LIFETIME,
 ) -> bool:
     """Verify a publisher JWT; True when its claims hold a valid subscription to ``pub``.
 
     Claims: ``{"aud": …, "exp": …, "subscription": {"publication": "blick", "plan": "plus",
-    "valid_until": 1767225600}}`` or a list under ``"subscriptions"``; ``valid_until`` is
-    optional (epoch seconds or ISO 8601).
+    "valid_until": 1767225600}}`` or a list under ``"subscriptions"``; ``valid_until`` (epoch
+    seconds or ISO 8601) is required unless the publication's ``jwt_require_valid_until`` is
+    off. ``iss`` must match the publication's ``jwt_issuer`` when one is set, and the token
+    may live at most ``max_lifetime`` (``exp`` minus ``iat``, or minus now).
     """
-    claims = _claims(token, pub)
+    at = now or datetime.now(UTC)
+    claims = _claims(token, pub, at, max_lifetime)
     entries: list[Any] = []
     if isinstance(claims.get("subscription"), dict):
         entries.append(claims["subscription"])
     if isinstance(claims.get("subscriptions"), list):
         entries.extend(claims["subscriptions"])
-    at = now or datetime.now(UTC)
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("publication") != pub.slug:
             continue
         raw = entry.get("valid_until")
         if raw is None:
+            if pub.jwt_require_valid_until:
+                continue
             return True
         until = _timestamp(raw)
         if until is not None and until > at:
             return True
     return False
+
+
+def _max_lifetime(request: Request) -> timedelta:
+    settings: Settings = request.app.state.settings
+    return timedelta(seconds=settings.jwt_max_lifetime_seconds)
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -191,7 +219,7 @@ def reader_entitled(
     """Whether this request may read premium summaries of ``pub`` (JWT first, then session)."""
     token = bearer(request)
     if token is not None and not token.startswith("kz_"):
-        return jwt_entitled(token, pub)
+        return jwt_entitled(token, pub, max_lifetime=_max_lifetime(request))
     if login is None:
         return False
     if login.is_editor:
@@ -208,6 +236,6 @@ def view_entitled(request: Request, view: ReaderView) -> bool:
         return True
     token = bearer(request)
     if token is not None and not token.startswith("kz_"):
-        return jwt_entitled(token, view.publication)
+        return jwt_entitled(token, view.publication, max_lifetime=_max_lifetime(request))
     login = view.login
     return login is not None and (login.is_editor or login.subscribed)

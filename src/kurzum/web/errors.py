@@ -7,6 +7,7 @@ Messages never echo request input (a premium bullet must not leak through an err
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kurzum.errors import (
     AuthError,
+    BusyError,
     ConfigError,
     ConflictError,
     DecodeError,
@@ -75,6 +77,7 @@ _STATUS: tuple[tuple[type[KurzumError], int, str], ...] = (
     (NotFoundError, 404, "not_found"),
     (PermissionDeniedError, 403, "forbidden"),
     (ConflictError, 409, "conflict"),
+    (BusyError, 503, "busy"),
     (ConfigError, 500, "server_misconfigured"),
 )
 
@@ -102,6 +105,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         413: "payload_too_large",
         422: "invalid_input",
         429: "too_many_requests",
+        503: "busy",
     }.items()
 }
 
@@ -150,11 +154,13 @@ def install(app: FastAPI) -> None:
     async def on_kurzum(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, KurzumError)
         status, code = status_of(exc)
+        if isinstance(exc, ThrottledError | BusyError):
+            retry = str(max(1, math.ceil(exc.retry_after)))
+            return error_response(status, code, str(exc), headers={"Retry-After": retry})
         if status >= 500:
             log.error("server error: %s", exc)
             return error_response(status, code, "the server is misconfigured")
-        headers = {"Retry-After": "60"} if status == 429 else None
-        return error_response(status, code, str(exc), headers=headers)
+        return error_response(status, code, str(exc))
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

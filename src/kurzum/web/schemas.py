@@ -7,10 +7,11 @@ from typing import Annotated, Any, Literal
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kurzum.labels import label
 from kurzum.storage.tables import SummaryVersion
+from kurzum.text import check_storable, scrub
 from kurzum.usecases.inputs import (
     ArticleIn,
     BulkArticleIn,
@@ -32,9 +33,15 @@ __all__ = [  # the article input schema lives in kurzum.usecases.inputs (shared 
 
 
 class Strict(BaseModel):
-    """Base of request models: unknown fields are an error, not silently dropped."""
+    """Base of request models: unknown fields are an error, not silently dropped; text with
+    lone UTF-16 surrogates and absurdly deep nesting are refused before any field is read."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        return check_storable(data)
 
 
 def _public_key(value: str) -> str:
@@ -61,6 +68,11 @@ class SubscribeOffer(BaseModel):
     text: Annotated[Text, Field(min_length=1, max_length=200)]
 
 
+# Stored text on its way out: a lone surrogate stored before input was checked becomes U+FFFD
+# instead of failing the whole answer (issue 14).
+Shown = Annotated[str, AfterValidator(scrub)]
+
+
 class SourceOut(BaseModel):
     """Where a bullet comes from: sentence index and character span in the article text."""
 
@@ -72,7 +84,7 @@ class SourceOut(BaseModel):
 class BulletOut(BaseModel):
     """One bullet with its provenance."""
 
-    text: str
+    text: Shown
     sources: list[SourceOut]
 
 
@@ -81,7 +93,7 @@ class IssueOut(BaseModel):
 
     bullet: int
     kind: str
-    text: str
+    text: Shown
     start: int
     end: int
 
@@ -109,7 +121,7 @@ class SummaryOut(BaseModel):
     state: str
     reviewed: bool
     stale: bool
-    label: str
+    label: Shown
     method: str
     model: str | None
     usage: UsageOut
@@ -117,8 +129,8 @@ class SummaryOut(BaseModel):
     article_hash: str
     bullets: list[BulletOut]
     faithfulness: FaithfulnessOut
-    notes: list[str]
-    override_reason: str | None
+    notes: list[Shown]
+    override_reason: Shown | None
     created_at: datetime
     reviewed_at: datetime | None
 
@@ -154,11 +166,11 @@ class ArticleStatusOut(BaseModel):
     publication: str
     external_id: str
     url: str | None
-    title: str | None
+    title: Shown | None
     language: str
     premium: bool
     status: str
-    error: str | None
+    error: Shown | None
     attempts: int
     content_hash: str
     published_at: datetime | None
@@ -205,7 +217,7 @@ class ReaderSourceOut(SourceOut):
 class ReaderBulletOut(BaseModel):
     """A bullet as readers get it, its sources with paragraph numbers for the host page."""
 
-    text: str
+    text: Shown
     sources: list[ReaderSourceOut]
 
 
@@ -215,7 +227,7 @@ class ReaderSummaryOut(BaseModel):
     publication: str
     external_id: str
     premium: bool
-    premium_label: str | None
+    premium_label: Shown | None
     entitled: bool
     status: Literal["available", "locked", "unavailable"]
     summary_id: int | None = None
@@ -234,7 +246,7 @@ class ReaderArticleOut(BaseModel):
     """An article in a reader listing (never bullet text)."""
 
     external_id: str
-    title: str | None
+    title: Shown | None
     url: str | None
     premium: bool
     language: str
@@ -271,6 +283,19 @@ class RegisterIn(CredentialsIn):
     display_name: Annotated[Text, Field(max_length=200)] = ""
 
 
+class PasswordChangeIn(Strict):
+    """A logged-in user's new password; the current one proves it is really them."""
+
+    current_password: Annotated[str, Field(min_length=1, max_length=1000)]
+    new_password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class SessionsEndedOut(BaseModel):
+    """How many other login sessions were ended."""
+
+    ended: int
+
+
 class MessageOut(BaseModel):
     """A plain message."""
 
@@ -293,8 +318,9 @@ class UserOut(BaseModel):
 
     id: int
     email: str
-    display_name: str
+    display_name: Shown
     role: str
+    disabled: bool = False
 
 
 class MeOut(BaseModel):
@@ -336,7 +362,7 @@ class QueueItemOut(BaseModel):
     publication: str
     external_id: str
     article_id: int
-    title: str | None
+    title: Shown | None
     premium: bool
     open_reports: int
 
@@ -346,7 +372,7 @@ class ReportOut(BaseModel):
 
     id: int
     bullet: int
-    message: str
+    message: Shown
     created_at: datetime
 
 
@@ -357,9 +383,9 @@ class EditorSummaryOut(BaseModel):
     publication: str
     external_id: str
     article_id: int
-    title: str | None
-    lead: str | None
-    body: str
+    title: Shown | None
+    lead: Shown | None
+    body: Shown
     premium: bool
     article_status: str
     article_error: str | None
@@ -382,10 +408,10 @@ class FailedArticleOut(BaseModel):
     article_id: int
     publication: str
     external_id: str
-    title: str | None
+    title: Shown | None
     status: str
     attempts: int
-    error: str | None
+    error: Shown | None
     failed_at: datetime | None = None
 
 
@@ -424,6 +450,8 @@ class PublicationIn(Strict):
     frame_ancestors: Annotated[list[Origin], Field(max_length=20)] = []
     login_url: HttpUrl | None = None
     subscribe_offers: dict[LanguageCode, SubscribeOffer] = {}
+    jwt_issuer: Annotated[str | None, Field(max_length=200)] = None
+    jwt_require_valid_until: bool = True
 
 
 class PublicationPatch(Strict):
@@ -441,19 +469,23 @@ class PublicationPatch(Strict):
     frame_ancestors: Annotated[list[Origin] | None, Field(max_length=20)] = None
     login_url: HttpUrl | None = None
     subscribe_offers: dict[LanguageCode, SubscribeOffer] | None = None
+    jwt_issuer: Annotated[str | None, Field(max_length=200)] = None
+    jwt_require_valid_until: bool = True  # only sent values change (exclude_unset)
 
 
 class PublicationOut(BaseModel):
     """A publication (secrets are never returned)."""
 
     slug: str
-    name: str
+    name: Shown
     language: str
-    premium_label: str
-    notices: dict[str, str]
+    premium_label: Shown
+    notices: dict[str, Shown]
     review_policy: str
     webhook_url: str | None
     jwt_audience: str | None
+    jwt_issuer: str | None
+    jwt_require_valid_until: bool
     jwt_keys: int
     allowed_origins: list[str] = []
     frame_ancestors: list[str] = []
@@ -466,6 +498,17 @@ class ApiKeyIn(Strict):
 
     name: Annotated[Text, Field(max_length=200)] = ""
     scopes: list[Literal["articles:write", "articles:read"]] = ["articles:write", "articles:read"]
+
+
+class ApiKeyInfoOut(BaseModel):
+    """An existing API key (never the key itself)."""
+
+    prefix: str
+    name: Shown
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None
 
 
 class ApiKeyOut(BaseModel):
@@ -525,14 +568,3 @@ class WebhookSecretOut(BaseModel):
     """A new signing secret: shown once, kurzum keeps it to sign."""
 
     webhook_secret: str
-
-
-class ApiKeyInfoOut(BaseModel):
-    """An API key as listed (never the key itself)."""
-
-    prefix: str
-    name: str
-    scopes: list[str]
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None

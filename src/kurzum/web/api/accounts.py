@@ -1,7 +1,10 @@
 """Accounts API: register, login, logout, me. Answers never reveal whether an email exists.
 
-Login is throttled per account and per client address (``web.client``: the socket's, and
-X-Forwarded-For only from ``KURZUM_TRUSTED_PROXIES``).
+Login failures are throttled per (account, client) pair with growing delays, and per account
+past a ceiling (kurzum.usecases.throttle); registration per client address. Password hashing
+runs in the thread pool behind the per-process hashing gate (kurzum.web.limits).
+Throttles count the client address of ``web.client`` (X-Forwarded-For only from
+``KURZUM_TRUSTED_PROXIES``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from sqlalchemy.orm import Session
 from kurzum.storage import accounts
 from kurzum.storage.tables import Subscription, User, utcnow
 from kurzum.usecases import accounts as usecase
+from kurzum.web import limits
 from kurzum.web.auth import (
     SESSION_COOKIE,
     clear_session_cookies,
@@ -21,11 +25,14 @@ from kurzum.web.auth import (
 from kurzum.web.client import client_address
 from kurzum.web.deps import OptionalLogin, RequiredLogin, SessionDep, SettingsDep
 from kurzum.web.errors import ERROR_RESPONSES
+from kurzum.web.limits import HashSlot
 from kurzum.web.schemas import (
     CredentialsIn,
     MeOut,
     MessageOut,
+    PasswordChangeIn,
     RegisterIn,
+    SessionsEndedOut,
     SubscriptionOut,
     UserOut,
 )
@@ -36,9 +43,24 @@ REGISTERED = "If this address can be registered, the account now exists: log in 
 
 
 @router.post("/register", status_code=202, summary="Register a reader account")
-def register(data: RegisterIn, session: SessionDep) -> MessageOut:
-    """The same answer whether or not the email was taken (no user enumeration)."""
-    usecase.register(session, data.email, data.password, data.display_name)
+def register(
+    data: RegisterIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    slot: HashSlot,
+) -> MessageOut:
+    """The same answer whether or not the email was taken (no user enumeration); each client
+    address may register ``register_max_per_client`` times per hour (429 beyond)."""
+    usecase.register(
+        session,
+        settings,
+        data.email,
+        data.password,
+        data.display_name,
+        client=client_address(request),
+        now=limits.now(request),
+    )
     return MessageOut(message=REGISTERED)
 
 
@@ -49,10 +71,22 @@ def login(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
+    slot: HashSlot,
 ) -> MeOut:
-    """One answer for unknown email and wrong password; throttled against brute force."""
-    done = usecase.login(session, settings, data.email, data.password, client_address(request))
+    """One answer for unknown email and wrong password. Failures slow down further tries of
+    the same (account, client) pair and, past a ceiling, of the account (usecases.throttle)."""
+    email = data.email.strip().lower()
+    done = usecase.login(
+        session,
+        settings,
+        data.email,
+        data.password,
+        client_address(request),
+        now=limits.now(request),
+        known_device=limits.known_device(request, settings, email),
+    )
     csrf = set_session_cookies(response, settings, done.token)
+    limits.set_device_cookie(response, settings, email)
     response.headers["Cache-Control"] = "no-store"
     return MeOut(user=_user(done.user), subscriptions=_subs(session, done.user.id), csrf_token=csrf)
 
@@ -67,6 +101,39 @@ def logout(
     response = Response(status_code=204)
     clear_session_cookies(response, settings)
     return response
+
+
+@router.post("/password", summary="Change the password; other sessions end")
+def change_password(
+    data: PasswordChangeIn,
+    request: Request,
+    response: Response,
+    login: RequiredLogin,
+    session: SessionDep,
+    settings: SettingsDep,
+    slot: HashSlot,
+) -> MeOut:
+    """Needs the current password (wrong guesses count against the login throttle). Every
+    session of the user ends; this browser gets a new one (new cookies and CSRF token)."""
+    token = usecase.change_password(
+        session,
+        settings,
+        login.user,
+        data.current_password,
+        data.new_password,
+        client=client_address(request),
+        now=limits.now(request),
+    )
+    csrf = set_session_cookies(response, settings, token)
+    response.headers["Cache-Control"] = "no-store"
+    user = login.user
+    return MeOut(user=_user(user), subscriptions=_subs(session, user.id), csrf_token=csrf)
+
+
+@router.post("/sessions/end-others", summary="Log out everywhere else")
+def end_other_sessions(login: RequiredLogin, session: SessionDep) -> SessionsEndedOut:
+    """Ends every session of the user except this one (a lost phone, a shared computer)."""
+    return SessionsEndedOut(ended=usecase.end_other_sessions(session, login.user, login.token))
 
 
 @router.get("/me", summary="The logged-in user, subscriptions and CSRF token")

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
-from kurzum.errors import NotFoundError
-from kurzum.storage import accounts
+from kurzum.errors import ConflictError, NotFoundError
+from kurzum.storage import accounts, audit
 from kurzum.storage import articles as repo
-from kurzum.storage.tables import Publication, Subscription, User
+from kurzum.storage.tables import ApiKey, Publication, Subscription, User
 from kurzum.web.api.accounts import subscription_out
 from kurzum.web.api.webhooks import ResolverDep, check_webhook_url
-from kurzum.web.deps import AdminLogin, SessionDep, SettingsDep
+from kurzum.web.deps import AdminLogin, SessionDep, SettingsDep, actor_of
 from kurzum.web.errors import ERROR_RESPONSES
 from kurzum.web.schemas import (
     ApiKeyIn,
@@ -44,6 +44,8 @@ def publication_out(pub: Publication) -> PublicationOut:
         review_policy=pub.review_policy,
         webhook_url=pub.webhook_url,
         jwt_audience=pub.jwt_audience,
+        jwt_issuer=pub.jwt_issuer,
+        jwt_require_valid_until=pub.jwt_require_valid_until,
         jwt_keys=len(pub.jwt_public_keys),
         allowed_origins=[str(o) for o in pub.allowed_origins],
         frame_ancestors=[str(o) for o in pub.frame_ancestors],
@@ -112,23 +114,47 @@ def create_api_key(
 def list_api_keys(
     slug: Annotated[Slug, Path()], login: AdminLogin, session: SessionDep
 ) -> list[ApiKeyInfoOut]:
-    """Newest first, revoked ones included; with the time of last use (never the key)."""
+    """Prefix, name, scopes and whether revoked; never the key."""
     pub = repo.get_publication(session, slug)
-    return [
-        ApiKeyInfoOut(
-            prefix=k.prefix,
-            name=k.name,
-            scopes=[str(s) for s in k.scopes],
-            created_at=k.created_at,
-            last_used_at=k.last_used_at,
-            revoked_at=k.revoked_at,
-        )
-        for k in repo.list_api_keys(session, pub)
-    ]
+    return [api_key_out(k) for k in repo.list_api_keys(session, pub)]
+
+
+@router.delete("/publications/{slug}/api-keys/{prefix}", summary="Revoke an API key")
+def revoke_api_key(
+    slug: Annotated[Slug, Path()],
+    prefix: Annotated[str, Path(pattern=r"^[0-9a-f]{1,32}$")],
+    login: AdminLogin,
+    session: SessionDep,
+) -> ApiKeyInfoOut:
+    """The key stops working at once (already revoked: unchanged)."""
+    key = repo.get_api_key(session, repo.get_publication(session, slug), prefix)
+    if key.revoked_at is None:
+        repo.revoke_api_key(session, key)
+        audit.record(session, actor_of(login), "api_key.revoked", prefix=key.prefix)
+    session.commit()
+    return api_key_out(key)
+
+
+def api_key_out(key: ApiKey) -> ApiKeyInfoOut:
+    """An API key without its secret."""
+    return ApiKeyInfoOut(
+        prefix=key.prefix,
+        name=key.name,
+        scopes=[str(s) for s in key.scopes],
+        created_at=key.created_at,
+        last_used_at=key.last_used_at,
+        revoked_at=key.revoked_at,
+    )
 
 
 def _user_out(user: User) -> UserOut:
-    return UserOut(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
+    return UserOut(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        disabled=user.disabled,
+    )
 
 
 @router.get("/users", summary="Find users")
@@ -151,6 +177,28 @@ def create_user(data: UserIn, login: AdminLogin, session: SessionDep) -> UserOut
     user = accounts.create_user(
         session, data.email, data.password, role=data.role, display_name=data.display_name
     )
+    session.commit()
+    return _user_out(user)
+
+
+@router.post("/users/{user_id}/disable", summary="Disable a user (logs them out everywhere)")
+def disable_user(user_id: Id, login: AdminLogin, session: SessionDep) -> UserOut:
+    """The user can no longer log in; their sessions end at once. 409 for one's own account."""
+    user = accounts.get_user(session, user_id)
+    if user.id == login.user.id:
+        raise ConflictError("you cannot disable your own account")
+    accounts.set_disabled(session, user, disabled=True)
+    audit.record(session, actor_of(login), "user.disabled", target_user=user.id)
+    session.commit()
+    return _user_out(user)
+
+
+@router.post("/users/{user_id}/enable", summary="Enable a disabled user again")
+def enable_user(user_id: Id, login: AdminLogin, session: SessionDep) -> UserOut:
+    """The user can log in again."""
+    user = accounts.get_user(session, user_id)
+    accounts.set_disabled(session, user, disabled=False)
+    audit.record(session, actor_of(login), "user.enabled", target_user=user.id)
     session.commit()
     return _user_out(user)
 

@@ -32,6 +32,7 @@ from kurzum.web.schemas import (
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/editor", tags=["editor"], responses=ERROR_RESPONSES)
+MAX_OFFSET = 1_000_000  # far beyond any queue; larger values overflowed the database integer
 SummaryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NO_STORE = {"Cache-Control": "private, no-store", "Vary": "Cookie"}
 
@@ -70,7 +71,7 @@ def queue(
     max_age_hours: Annotated[float | None, Query(gt=0, le=24 * 3650)] = None,
     reported: Annotated[bool, Query(description="Only summaries with open error reports")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[QueueItemOut]:
     """Drafts by default; reader-reported summaries first, then newest first."""
     response.headers.update(NO_STORE)

@@ -11,21 +11,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from kurzum.errors import DecodeError, InputError, KurzumError
+from kurzum.errors import KurzumError, PayloadTooLargeError
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
 from kurzum.storage.articles import ArticleInput
 from kurzum.storage.tables import ApiKey, Article, Publication
+from kurzum.text import text_ok
 from kurzum.usecases import articles, inputs
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.deps import (
     DispatcherDep,
     PublisherKey,
     SessionDep,
+    SettingsDep,
     actor_of_key,
     require_scope,
 )
 from kurzum.web.errors import ERROR_RESPONSES, validation_fields
+from kurzum.web.jsonl import Line, jsonl_lines
 from kurzum.web.schemas import (
     ArticleIn,
     ArticleStatusOut,
@@ -79,7 +82,9 @@ def put_article(
     dispatcher: DispatcherDep,
     response: Response,
 ) -> PutArticleOut:
-    """Store the article; a changed body makes the current summary stale and queues a new one."""
+    """Store the article; a changed body makes the current summary stale and queues a new one.
+
+    The answer carries the summary only when the key may also read (``articles:read``)."""
     require_scope(key, "articles:write")
     pub = key.publication
     result = articles.put_article(
@@ -87,6 +92,8 @@ def put_article(
     )
     response.status_code = 201 if result.created else 200
     status = article_status(session, result.article)
+    if "articles:read" not in key.scopes:  # a write-only key learns the status, not the bullets
+        status = status.model_copy(update={"summary": None})
     return PutArticleOut(**status.model_dump(), created=result.created, changed=result.changed)
 
 
@@ -109,57 +116,50 @@ def delete_article(
     return Response(status_code=204)
 
 
-def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str]) -> BulkOut:
-    pub = key.publication
-    batch = articles.Batch(session, dispatcher, pub, actor_of_key(key))
-    results: list[BulkLineOut] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        external_id: str | None = None
-        try:
-            raw = json.loads(line)
-            if isinstance(raw, dict) and isinstance(raw.get("external_id"), str):
-                external_id = raw["external_id"]
-            item = BulkArticleIn.model_validate(raw)
-            result = batch.put(item.external_id, to_input(item, pub))
-        except json.JSONDecodeError:
-            results.append(
-                BulkLineOut(line=number, external_id=None, result="error", error="not valid JSON")
-            )
-            continue
-        except ValidationError as exc:
-            fields = ", ".join(f"{f.field}: {f.message}" for f in validation_fields(exc.errors()))
-            results.append(
-                BulkLineOut(
-                    line=number, external_id=external_id, result="error", error=fields[:500]
-                )
-            )
-            continue
-        except IntegrityError:
-            results.append(
-                BulkLineOut(
-                    line=number,
-                    external_id=external_id,
-                    result="error",
-                    error="changed concurrently; send the line again",
-                )
-            )
-            continue
-        except KurzumError as exc:
-            results.append(
-                BulkLineOut(
-                    line=number, external_id=external_id, result="error", error=str(exc)[:500]
-                )
-            )
-            continue
-        outcome: Literal["created", "updated", "unchanged"] = (
-            "created" if result.created else "updated" if result.changed else "unchanged"
-        )
-        results.append(BulkLineOut(line=number, external_id=item.external_id, result=outcome))
-    batch.commit()
-    errors = sum(1 for r in results if r.result == "error")
-    return BulkOut(accepted=len(results) - errors, errors=errors, lines=results)
+BULK_FACTOR = 25  # the bulk body may be this many times max_body_bytes (checked after the key)
+BULK_MAX_LINES = 10_000
+BULK_BATCH = 200  # lines stored per thread hop while the body streams in
+
+
+def _line_error(number: int, external_id: str | None, message: str) -> BulkLineOut:
+    return BulkLineOut(line=number, external_id=external_id, result="error", error=message[:500])
+
+
+def _bulk_line(batch: articles.Batch, line: Line) -> BulkLineOut:
+    """Store one JSONL line (its own savepoint); a bad line is reported, never fatal."""
+    number = line.number
+    if line.text is None:
+        return _line_error(number, None, "line too long")
+    external_id: str | None = None
+    try:
+        raw = json.loads(line.text)
+        if isinstance(raw, dict) and isinstance(raw.get("external_id"), str):
+            external_id = raw["external_id"] if text_ok(raw["external_id"]) else None
+        item = BulkArticleIn.model_validate(raw)
+        result = batch.put(item.external_id, to_input(item, batch.pub))
+    except json.JSONDecodeError:
+        return _line_error(number, None, "not valid JSON")
+    except RecursionError:
+        return _line_error(number, None, "JSON nested too deeply")
+    except ValidationError as exc:
+        fields = ", ".join(f"{f.field}: {f.message}" for f in validation_fields(exc.errors()))
+        return _line_error(number, external_id, fields)
+    except IntegrityError:
+        return _line_error(number, external_id, "changed concurrently; send the line again")
+    except KurzumError as exc:
+        return _line_error(number, external_id, str(exc))
+    outcome: Literal["created", "updated", "unchanged"] = (
+        "created" if result.created else "updated" if result.changed else "unchanged"
+    )
+    return BulkLineOut(line=number, external_id=item.external_id, result=outcome)
+
+
+def _new_batch(session: Session, dispatcher: Dispatcher, key: ApiKey) -> articles.Batch:
+    return articles.Batch(session, dispatcher, key.publication, actor_of_key(key))
+
+
+def _bulk_batch(batch: articles.Batch, lines: list[Line], results: list[BulkLineOut]) -> None:
+    results.extend(_bulk_line(batch, line) for line in lines)
 
 
 @router.post(
@@ -173,16 +173,36 @@ def _bulk(session: Session, key: ApiKey, dispatcher: Dispatcher, lines: list[str
     },
 )
 async def bulk_articles(
-    request: Request, key: PublisherKey, session: SessionDep, dispatcher: DispatcherDep
+    request: Request,
+    key: PublisherKey,
+    session: SessionDep,
+    dispatcher: DispatcherDep,
+    settings: SettingsDep,
 ) -> BulkOut:
-    """One article object (with ``external_id``) per line; a bad line is reported, not fatal."""
+    """One article object (with ``external_id``) per line; a bad line is reported, not fatal.
+
+    The body may be ``25 × max_body_bytes`` (one line at most ``max_body_bytes``); it is read
+    only after the key was checked, and stored in batches as it streams in (one transaction)."""
     require_scope(key, "articles:write")
-    raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DecodeError("the body is not UTF-8") from exc
-    lines = text.splitlines()
-    if len(lines) > 10_000:
-        raise InputError("at most 10000 lines per request")
-    return await run_in_threadpool(_bulk, session, key, dispatcher, lines)
+    limit = settings.max_body_bytes * BULK_FACTOR
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(f"the request body exceeds {limit} bytes")
+    batch = await run_in_threadpool(_new_batch, session, dispatcher, key)
+    results: list[BulkLineOut] = []
+    pending: list[Line] = []
+    lines = jsonl_lines(
+        request.stream(),
+        max_total=limit,
+        max_line=settings.max_body_bytes,
+        max_lines=BULK_MAX_LINES,
+    )
+    async for line in lines:
+        pending.append(line)
+        if len(pending) >= BULK_BATCH:
+            await run_in_threadpool(_bulk_batch, batch, pending, results)
+            pending = []
+    await run_in_threadpool(_bulk_batch, batch, pending, results)
+    await run_in_threadpool(batch.commit)
+    errors = sum(1 for r in results if r.result == "error")
+    return BulkOut(accepted=len(results) - errors, errors=errors, lines=results)

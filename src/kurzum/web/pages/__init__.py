@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kurzum.web.pages import account, admin, check, editor, reader
+from kurzum.web.pages import access, account, admin, check, editor, reader
 from kurzum.web.pages.templating import static_dir
 
 __all__ = ["install", "router"]
@@ -16,6 +16,7 @@ __all__ = ["install", "router"]
 router = APIRouter()
 router.include_router(reader.router)
 router.include_router(account.router)
+router.include_router(access.router)
 router.include_router(editor.router)
 router.include_router(check.check_router)
 router.include_router(admin.router)

@@ -7,6 +7,7 @@ cookies, so the HTML and the JSON login behave the same.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query
@@ -16,11 +17,14 @@ from starlette.concurrency import run_in_threadpool
 
 from kurzum.errors import AuthError, InputError, ThrottledError, WeakPasswordError
 from kurzum.storage import accounts
+from kurzum.storage.passwords import MIN_PASSWORD
 from kurzum.usecases import accounts as usecase
+from kurzum.web import limits
 from kurzum.web.api.accounts import subscription_out
 from kurzum.web.auth import SESSION_COOKIE, clear_session_cookies, set_session_cookies
 from kurzum.web.client import client_address
 from kurzum.web.deps import RequiredLogin
+from kurzum.web.limits import hash_gate
 from kurzum.web.pages.base import PageDep, PageRoute, redirect, safe_next
 from kurzum.web.pages.templating import format_date, page_language
 from kurzum.web.schemas import CredentialsIn, RegisterIn
@@ -55,14 +59,21 @@ async def login_submit(
     _ = page.gettext
     try:
         data = CredentialsIn(email=email, password=password)
-        done = await run_in_threadpool(
-            usecase.login,
-            page.session,
-            page.settings,
-            data.email,
-            data.password,
-            client_address(page.request),
-        )
+        async with hash_gate(page.request).slot():  # argon2 off the event loop, bounded
+            done = await run_in_threadpool(
+                partial(
+                    usecase.login,
+                    page.session,
+                    page.settings,
+                    data.email,
+                    data.password,
+                    client_address(page.request),
+                    now=limits.now(page.request),
+                    known_device=limits.known_device(
+                        page.request, page.settings, data.email.strip().lower()
+                    ),
+                )
+            )
     except ThrottledError:
         error = _("login.throttled")
     except (AuthError, ValidationError, InputError):
@@ -70,6 +81,7 @@ async def login_submit(
     else:
         response = redirect(target)
         set_session_cookies(response, page.settings, done.token)
+        limits.set_device_cookie(response, page.settings, data.email.strip().lower())
         return response
     context = {"next": target, "email": email, "error": error}
     status = 429 if error == _("login.throttled") else 401
@@ -99,7 +111,7 @@ def register_form(page: PageDep) -> Response:
 
 
 def _register_context(email: str, error: str | None, *, done: bool) -> dict[str, object]:
-    return {"email": email, "error": error, "done": done, "password_min": accounts.MIN_PASSWORD}
+    return {"email": email, "error": error, "done": done, "password_min": MIN_PASSWORD}
 
 
 @router.post("/register", name="page_register_submit")
@@ -110,16 +122,29 @@ async def register_submit(page: PageDep, email: Email = "", password: Password =
     await page.check_anonymous_form()
     try:
         data = RegisterIn(email=email, password=password)
-        await run_in_threadpool(
-            usecase.register, page.session, data.email, data.password, data.display_name
-        )
+        async with hash_gate(page.request).slot():  # argon2 off the event loop, bounded
+            await run_in_threadpool(
+                partial(
+                    usecase.register,
+                    page.session,
+                    page.settings,
+                    data.email,
+                    data.password,
+                    data.display_name,
+                    client=client_address(page.request),
+                    now=limits.now(page.request),
+                )
+            )
     except ValidationError:
         message = page.gettext("error.bad_input", detail="email")
         return page.render(
             "account/register.html", _register_context(email, message, done=False), 422
         )
     except WeakPasswordError:
-        message = page.gettext("register.password_hint", min=accounts.MIN_PASSWORD)
+        key = (
+            "register.password_hint" if len(password) < MIN_PASSWORD else "register.password_policy"
+        )
+        message = page.gettext(key, min=MIN_PASSWORD)
         return page.render(
             "account/register.html", _register_context(email, message, done=False), 422
         )

@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 
 from kurzum.models import LANGUAGES, Language
 from kurzum.storage.rules import is_editor
+from kurzum.text import scrub
 from kurzum.web.i18n import LANG_COOKIE, catalogue, choose_language
 from kurzum.web.pages.jsonld import PAYWALLED_CLASS
 
@@ -172,7 +173,7 @@ def render(
         "flash_kind": None,
     }
     full.update(context)
-    html = environment().get_template(template).render(full)
+    html = scrub(environment().get_template(template).render(full))  # stored text always renders
     response = HTMLResponse(html, status_code=status_code, headers=NO_STORE)
     explicit = request.query_params.get("lang")
     if explicit and explicit == language:
