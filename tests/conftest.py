@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from kurzum.llm.testing import FakeOpenAI, Play
 from kurzum.settings import Settings
 from kurzum.storage import accounts
 from kurzum.storage import articles as repo
@@ -243,3 +244,18 @@ def _login(client: TestClient, email: str, password: str = PASSWORD) -> str:
 def login() -> Any:
     """``login(client, email, password=PASSWORD) -> csrf_token``: log a client in."""
     return _login
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Mapping[str, Sequence[Play]]], FakeOpenAI]]:
+    """Start a scripted OpenAI-compatible server (``serve({"model": [plays]})``) on loopback."""
+    servers: list[FakeOpenAI] = []
+
+    def start(scripts: Mapping[str, Sequence[Play]]) -> FakeOpenAI:
+        server = FakeOpenAI(scripts).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

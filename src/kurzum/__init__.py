@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+from importlib import metadata as _metadata
 
 from kurzum.core import SummaryOptions, summarize
 from kurzum.errors import KurzumError
@@ -25,6 +26,10 @@ __all__ = [
     "check",
     "summarize",
 ]
-__version__ = "0.1.0"
+# One source of truth for the version: the package metadata, i.e. pyproject.toml.
+try:
+    __version__ = _metadata.version("kurzum")
+except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backend_support import SWISS, Serve
-
 from kurzum.llm.testing import eszett, good
+from tests.backends.backend_support import SWISS, Serve
 
 
 def _kurzum(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

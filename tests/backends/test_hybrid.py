@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-from backend_support import ENGLISH, SWISS, Serve, config
-
 from kurzum.backends import HybridBackend, needs_review
 from kurzum.backends.hybrid import source_text
 from kurzum.core import SummaryOptions, summarize
 from kurzum.faithfulness import check
 from kurzum.llm.testing import ChatRequest, Reply, echo_bullets, good, slow, text
+from tests.backends.backend_support import ENGLISH, SWISS, Serve, config
 
 _NUMBER = re.compile(r"\d+(?:'\d+)*")
 

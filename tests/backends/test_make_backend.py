@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from backend_support import ARTICLES, ENGLISH, FRENCH, SWISS, Serve, config
 
 from kurzum.backends import (
     BACKEND_NAMES,
@@ -24,6 +23,7 @@ from kurzum.llm.testing import good, slow, wrong_language
 from kurzum.models import Article, Language, Summary
 from kurzum.pipeline import make_summary
 from kurzum.settings import Settings
+from tests.backends.backend_support import ARTICLES, ENGLISH, FRENCH, SWISS, Serve, config
 
 
 def test_names() -> None:

@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from backend_support import SWISS, Serve, config
 
 from kurzum.backends import LLMBackend, make_backend, needs_review
 from kurzum.core import SummaryOptions, summarize
@@ -29,6 +28,7 @@ from kurzum.llm.testing import (
     trickle,
     wrong_language,
 )
+from tests.backends.backend_support import SWISS, Serve, config
 
 
 @dataclass(frozen=True)

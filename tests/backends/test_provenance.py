@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from backend_support import SWISS, Serve, config
-
 from kurzum.backends import LLMBackend
 from kurzum.backends.provenance import link
 from kurzum.core.segment import split_article
 from kurzum.llm.testing import good
+from tests.backends.backend_support import SWISS, Serve, config
 
 SENTENCES = split_article(SWISS, "de")
 

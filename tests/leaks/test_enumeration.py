@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 
 from fastapi import FastAPI
-from leak_support import (
+from sqlalchemy import func, select
+
+from kurzum.storage.db import SessionFactory
+from kurzum.storage.tables import Article, SummaryVersion
+from kurzum.workers.inprocess import InProcessWorker
+from tests.leaks.leak_support import (
     NOT_ENTITLED,
     build_world,
     flat_routes,
@@ -14,11 +19,6 @@ from leak_support import (
     leaks,
     report,
 )
-from sqlalchemy import func, select
-
-from kurzum.storage.db import SessionFactory
-from kurzum.storage.tables import Article, SummaryVersion
-from kurzum.workers.inprocess import InProcessWorker
 
 ENUMERATORS = [
     r

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
-from leak_support import (
+
+from kurzum.storage.db import SessionFactory
+from kurzum.workers.inprocess import InProcessWorker
+from tests.leaks.leak_support import (
     ARTICLE_ID,
     ENTITLED,
     LISTED_ORIGIN,
@@ -27,9 +30,6 @@ from leak_support import (
     report,
     routes,
 )
-
-from kurzum.storage.db import SessionFactory
-from kurzum.workers.inprocess import InProcessWorker
 
 SUMMARY_API = f"/api/v1/reader/publications/blick/articles/{ARTICLE_ID}/summary"
 SUMMARY_FRAGMENT = SUMMARY_API + ".html"  # the same box as HTML for SSR/ESI (issue 12)

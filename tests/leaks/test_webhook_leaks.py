@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from leak_support import BODY, LEAD, MARKER_BULLETS, MARKERS
 from sqlalchemy import select
 from standardwebhooks import Webhook
 
@@ -27,6 +26,7 @@ from kurzum.usecases import articles, editorial
 from kurzum.web.app import create_app
 from kurzum.webhooks.events import EVENT_TYPES, WITH_BULLETS
 from kurzum.webhooks.signing import new_secret
+from tests.leaks.leak_support import BODY, LEAD, MARKER_BULLETS, MARKERS
 
 EDITOR = Actor("editor@example.org")
 Calls = list[tuple[str, dict[str, str], bytes]]

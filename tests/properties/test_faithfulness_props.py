@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from props_support import (
+
+from kurzum.errors import KurzumError
+from kurzum.faithfulness import check
+from kurzum.models import LANGUAGES, Article, Bullet, FaithfulnessReport, Summary
+from tests.properties.props_support import (
     HUGE_RSS_MB,
     PROPS,
     SENTENCES,
@@ -14,10 +18,6 @@ from props_support import (
     mixed_text,
     run_in_child,
 )
-
-from kurzum.errors import KurzumError
-from kurzum.faithfulness import check
-from kurzum.models import LANGUAGES, Article, Bullet, FaithfulnessReport, Summary
 
 paragraph = st.one_of(mixed_text(), any_text, known_sentence)
 

@@ -8,7 +8,11 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from props_support import (
+
+from kurzum.errors import KurzumError
+from kurzum.ingest import load_article
+from kurzum.models import LANGUAGES, Article
+from tests.properties.props_support import (
     HUGE_RSS_MB,
     PROPS,
     any_text,
@@ -17,10 +21,6 @@ from props_support import (
     mixed_text,
     run_in_child,
 )
-
-from kurzum.errors import KurzumError
-from kurzum.ingest import load_article
-from kurzum.models import LANGUAGES, Article
 
 
 def _load(data: bytes | str, media_type: str | None = None) -> Article | None:

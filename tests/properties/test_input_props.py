@@ -14,12 +14,12 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from tests.properties.props_support import PROPS
 
 from kurzum.errors import KurzumError
 from kurzum.text import find_bad_text, scrub, text_ok
 from kurzum.web.jsonl import jsonl_lines
 from kurzum.web.schemas import ArticleIn, BulletsIn, RegisterIn, SubscriptionIn
+from tests.properties.props_support import PROPS
 
 # Any code point, lone surrogates included (st.text() leaves them out by default).
 hostile_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40)

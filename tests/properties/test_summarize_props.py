@@ -7,7 +7,12 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from props_support import (
+
+from kurzum.core import SummaryOptions, summarize
+from kurzum.errors import KurzumError
+from kurzum.faithfulness import check
+from kurzum.models import LANGUAGES, Article, Summary
+from tests.properties.props_support import (
     HUGE_RSS_MB,
     PROPS,
     any_text,
@@ -15,11 +20,6 @@ from props_support import (
     mixed_text,
     run_in_child,
 )
-
-from kurzum.core import SummaryOptions, summarize
-from kurzum.errors import KurzumError
-from kurzum.faithfulness import check
-from kurzum.models import LANGUAGES, Article, Summary
 
 _WORD = re.compile(r"\w+")
 

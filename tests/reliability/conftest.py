@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from svc_support import (
+
+from tests.reliability.svc_support import (
     REDIS_SERVER,
     Cluster,
     PrivatePostgres,

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from svc_support import (
+
+from tests.reliability.svc_support import (
     Cluster,
     PrivatePostgres,
     Service,

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from svc_support import (
+
+from tests.reliability.svc_support import (
     Cluster,
     PrivatePostgres,
     assert_exactly_one_current_summary,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from svc_support import (
+
+from tests.reliability.svc_support import (
     Cluster,
     PrivateRedis,
     assert_exactly_one_current_summary,

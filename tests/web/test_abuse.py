@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.conftest import PASSWORD
-from tests.web.conftest import World
 
 from kurzum.storage.tables import utcnow
 from kurzum.usecases.throttle import Backoff, Ceiling, RateLimit
+from tests.conftest import PASSWORD
+from tests.web.conftest import World
 
 LOGIN = "/api/v1/auth/login"
 WRONG = {"email": "sub@example.org", "password": "x" * 12}

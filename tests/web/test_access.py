@@ -10,11 +10,11 @@ import jwt
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.conftest import PASSWORD
-from tests.web.conftest import World
-from tests.web.test_reader import _rsa
 
 from kurzum.storage.tables import User
+from tests.conftest import PASSWORD
+from tests.web.conftest import World
+from tests.web.api.test_reader import _rsa
 
 ME = "/api/v1/auth/me"
 READER = "/api/v1/reader/publications/blick/articles/{}/summary"

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.web.conftest import BODY, World
-from tests.web.test_errors import assert_shape
 
 from kurzum.storage.tables import Article, SummaryVersion, User
+from tests.web.conftest import BODY, World
+from tests.web.test_errors import assert_shape
 
 SURROGATE = '"x\\ud800y"'  # JSON text of a lone UTF-16 surrogate
 READER = "/api/v1/reader/publications/blick/articles/{}/summary"

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from starlette.types import Message
+
 from tests.web.conftest import BODY, World
 from tests.web.test_errors import assert_shape
 

@@ -9,8 +9,8 @@ from typing import Any
 import jwt
 import pytest
 
+from .api.test_reader import _claims, _rsa
 from .conftest import SECRET, World
-from .test_reader import _claims, _rsa
 
 URL = "/api/v1/reader/publications/blick/articles/{}/summary"
 HOST = "https://www.blick.example"

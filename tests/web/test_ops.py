@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.web.conftest import World
 
 from kurzum.logs import configure_logging
 from kurzum.settings import Settings
@@ -22,6 +21,7 @@ from kurzum.storage import jobs
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, upgrade
 from kurzum.storage.tables import Article
 from kurzum.web.app import create_app
+from tests.web.conftest import World
 
 TOKEN = "scrape-me-0123456789"
 

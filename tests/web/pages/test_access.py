@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
-from tests.pages.conftest import PASSWORD, PageWorld, csrf_of
 
 from kurzum.settings import Settings
 from kurzum.web.app import create_app
+from tests.web.pages.conftest import PASSWORD, PageWorld, csrf_of
 
 NEW = "ein ganz neues Passwort"
 

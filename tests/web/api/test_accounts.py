@@ -7,7 +7,7 @@ from typing import Any
 from kurzum.storage.tables import utcnow
 from kurzum.web.auth import CSRF_COOKIE, SESSION_COOKIE
 
-from .conftest import World
+from ..conftest import World
 
 
 def test_registration_answer_does_not_reveal_existing_accounts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .conftest import BODY, World
+from ..conftest import BODY, World
 
 HTML = """<!doctype html><html lang="de"><head><title>Seitentitel</title></head><body>
 <article><h1>Neue Bahnlinie im Tessin</h1>

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from kurzum.web.auth import SESSION_COOKIE
 
-from .conftest import World
+from ..conftest import World
 
 NOTICE = (
     "Die Zusammenfassung von Blick+-Artikeln ist unseren Nutzern mit Abo vorbehalten. "

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from .conftest import World
+from ..conftest import World
 
 READER = "/api/v1/reader/publications/blick/articles/{}/summary"
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from kurzum.cli import app
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 DEMO = ROOT / "demo" / "blick-plus-nordkorea-2024-10.txt"
 KURZUM = [sys.executable, "-m", "kurzum"]
