@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from kurzum.storage.tables import User
 from tests.conftest import PASSWORD
-from tests.web.conftest import World
 from tests.web.api.test_reader import _rsa
+from tests.web.conftest import World
 
 ME = "/api/v1/auth/me"
 READER = "/api/v1/reader/publications/blick/articles/{}/summary"
