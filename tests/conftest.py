@@ -7,14 +7,16 @@ tests skip with a reason when the server is absent (KURZUM_TEST_PG_URL overrides
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fastapi import FastAPI
@@ -259,3 +261,16 @@ def serve() -> Iterator[Callable[[Mapping[str, Sequence[Play]]], FakeOpenAI]]:
     yield start
     for server in servers:
         server.stop()
+
+
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion on a fresh event loop in its own thread.
+
+    ``asyncio.run`` refuses to start when a loop is already running in the calling thread, which
+    some in-process servers of other tests leave behind; a thread of its own is always clean.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

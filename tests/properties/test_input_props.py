@@ -7,7 +7,6 @@ chunking of a body into the same lines.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -19,6 +18,7 @@ from kurzum.errors import KurzumError
 from kurzum.text import find_bad_text, scrub, text_ok
 from kurzum.web.jsonl import jsonl_lines
 from kurzum.web.schemas import ArticleIn, BulletsIn, RegisterIn, SubscriptionIn
+from tests.conftest import run_async
 from tests.properties.props_support import PROPS
 
 # Any code point, lone surrogates included (st.text() leaves them out by default).
@@ -112,7 +112,7 @@ def test_jsonl_reader_is_independent_of_chunking(lines: list[str], cuts: list[in
         return [line.text async for line in found]
 
     try:
-        got = asyncio.run(collect())
+        got = run_async(collect())
     except KurzumError:
         raise AssertionError("valid UTF-8 JSONL refused") from None
     assert got == [json.dumps(line) for line in lines]

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from kurzum.storage.tables import utcnow
 from kurzum.usecases.throttle import Backoff, Ceiling, RateLimit
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_async
 from tests.web.conftest import World
 
 LOGIN = "/api/v1/auth/login"
@@ -183,7 +183,7 @@ def test_hashing_is_bounded_and_excess_gets_503(world: World, app: FastAPI) -> N
         await asyncio.gather(holder(), latecomer())
         return outcomes
 
-    assert asyncio.run(scenario()) == ["BusyError:2", "first done"]
+    assert run_async(scenario()) == ["BusyError:2", "first done"]
 
 
 def test_busy_hashing_answers_503_with_retry_after(world: World, app: FastAPI) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.types import Message
 
+from tests.conftest import run_async
 from tests.web.conftest import BODY, World
 from tests.web.test_errors import assert_shape
 
@@ -24,7 +25,6 @@ def test_a_path_merely_ending_in_bulk_gets_the_normal_limit(world: World, settin
 def test_bulk_without_a_key_is_refused_before_the_body_is_read(
     world: World, app: Any, settings: Any
 ) -> None:
-    import asyncio
 
     received: list[int] = []
     chunk = b"y" * 65536
@@ -63,7 +63,7 @@ def test_bulk_without_a_key_is_refused_before_the_body_is_read(
         await app(scope, receive, send)
         return sent
 
-    sent = asyncio.run(call())
+    sent = run_async(call())
     assert sent[0]["status"] == 401
     assert len(received) <= 1  # at most the first chunk, never the whole body
 
