@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from tests.browser.conftest import ROOT, Live, serve_live
 
 from kurzum.storage import articles as repo
 from kurzum.storage import summaries
+from tests.browser.conftest import ROOT, Live, serve_live
 
 README = ROOT / "README.md"
 _EXAMPLE = re.compile(
