@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).parent))
+from served import SEED_HEAD, free_port, server_env
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results"
 ARTICLE = "abuse-1"
@@ -40,15 +42,9 @@ BODY = (
     "Es kostet 120 Millionen Franken und tritt 2026 in Kraft.\n\n"
     "Die Kantone Zürich und Bern begrüssen den Entscheid. Kritik kommt von der SVP."
 )
-PREPARE = f"""
-from kurzum.settings import get_settings
-from kurzum.pipeline import text_from_plain
-from kurzum.storage import accounts, articles
-from kurzum.storage.audit import Actor
-from kurzum.storage.articles import ArticleInput
-from kurzum.storage.db import make_engine, make_session_factory, session_scope, upgrade
-from kurzum.workers.inprocess import InProcessWorker
-s = get_settings(); e = make_engine(s.sqlalchemy_url); upgrade(e); f = make_session_factory(e)
+PREPARE = (
+    SEED_HEAD
+    + f"""
 with session_scope(f) as db:
     pub = articles.create_publication(db, slug="blick", name="Blick", language="de")
     articles.upsert_article(db, pub, {ARTICLE!r}, ArticleInput(
@@ -56,6 +52,7 @@ with session_scope(f) as db:
     accounts.create_user(db, "abo@example.org", "correct horse battery staple 42")
 InProcessWorker(f, s).drain()
 """
+)
 
 
 @dataclass
@@ -72,23 +69,6 @@ class Outcome:
     probe_p50_ms: float = 0.0
     probe_p99_ms: float = 0.0
     probe_max_ms: float = 0.0
-
-
-def _env(data_dir: Path, src: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KURZUM_")}
-    return env | {
-        "PYTHONPATH": str(src),
-        "KURZUM_DATA_DIR": str(data_dir),
-        "KURZUM_ENVIRONMENT": "test",
-        "KURZUM_WORKER": "off",
-        "KURZUM_COOKIE_SECURE": "false",
-    }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _tree_rss_mb(pid: int) -> float:
@@ -189,9 +169,9 @@ def run(code: str, src: Path, args: argparse.Namespace) -> Outcome:
     out = Outcome(code)
     with tempfile.TemporaryDirectory(prefix="kurzum-abuse-") as tmp:
         data_dir = Path(tmp)
-        env = _env(data_dir, src)
+        env = server_env(data_dir, src)
         subprocess.run([sys.executable, "-c", PREPARE], env=env, check=True, capture_output=True)
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "kurzum", "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,

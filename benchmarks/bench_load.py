@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,9 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from served import SEED_HEAD, free_port, server_env
 
 RESULTS = Path(__file__).parent / "results"
 ARTICLE = "nordkorea-1"
@@ -65,16 +67,9 @@ class LoadRun:
 
 def _prepare(data_dir: Path) -> str:
     """Demo-like data: a premium article with a published summary and a subscriber session."""
-    code = f"""
-from datetime import timedelta
-from kurzum.settings import get_settings
-from kurzum.pipeline import text_from_plain
-from kurzum.storage import accounts, articles
-from kurzum.storage.audit import Actor
-from kurzum.storage.articles import ArticleInput
-from kurzum.storage.db import make_engine, make_session_factory, session_scope, upgrade
-from kurzum.workers.inprocess import InProcessWorker
-s = get_settings(); e = make_engine(s.sqlalchemy_url); upgrade(e); f = make_session_factory(e)
+    code = (
+        SEED_HEAD
+        + f"""
 with session_scope(f) as db:
     pub = articles.create_publication(db, slug="blick", name="Blick", language="de",
         premium_label="Blick+", notices={{"de": "Nur mit Abo."}})
@@ -87,26 +82,15 @@ with session_scope(f) as db:
 InProcessWorker(f, s).drain()
 print(token)
 """
+    )
     out = subprocess.run(
-        [sys.executable, "-c", code], env=_env(data_dir), check=True, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        env=server_env(data_dir),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip().splitlines()[-1]
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KURZUM_")}
-    return env | {
-        "KURZUM_DATA_DIR": str(data_dir),
-        "KURZUM_ENVIRONMENT": "test",
-        "KURZUM_WORKER": "off",
-        "KURZUM_COOKIE_SECURE": "false",
-    }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _ms(value: str) -> float:
@@ -150,7 +134,7 @@ def main() -> int:
         cookie = _prepare(data_dir)
         script = data_dir / "mix.lua"
         script.write_text(LUA)
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(  # as users run it: the access log is off outside development
             [
                 sys.executable,
@@ -164,7 +148,7 @@ def main() -> int:
                 "--workers",
                 str(args.workers),
             ],
-            env=_env(data_dir),
+            env=server_env(data_dir),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
