@@ -11,7 +11,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,17 +92,10 @@ def resolver(dns: dict[str, list[str]]) -> Any:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """The shared test settings, with internal webhook addresses allowed (loopback receiver)."""
-    return Settings(
-        environment="test",
-        data_dir=tmp_path,
-        worker="off",
-        cookie_secure=False,
-        retry_base_seconds=0,
-        reconcile_seconds=0.1,
-        webhooks_allow_private=True,
-    )
+def settings(settings: Settings) -> Settings:
+    """The shared test settings (``tests/conftest.py``), with internal webhook addresses
+    allowed (the receiver is on loopback)."""
+    return settings.model_copy(update={"webhooks_allow_private": True})
 
 
 @pytest.fixture
