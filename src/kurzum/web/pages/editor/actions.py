@@ -9,15 +9,19 @@ with a redirect (post/redirect/get): to the next item of the filtered queue afte
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from kurzum.errors import ConflictError, InputError
 from kurzum.storage import summaries
+from kurzum.storage.audit import Actor
 from kurzum.storage.tables import SummaryVersion
 from kurzum.usecases import editorial
+from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.deps import DispatcherDep, EditorLogin, actor_of
 from kurzum.web.pages.base import Page, PageDep, PageRoute, redirect
 from kurzum.web.pages.editor.queue import (
@@ -31,34 +35,57 @@ from kurzum.web.pages.editor.review import SummaryId
 
 router = APIRouter(prefix="/editor", route_class=PageRoute, include_in_schema=False)
 
-
-def _after_decision(
-    page: Page, version: SummaryVersion, filters: QueueFilters, done: str
-) -> Response:
-    """Auto-advance: the next item of the queue opens; the queue when none is left."""
-    _, following = neighbours(page, version, filters)
-    if following is None:
-        return redirect(filters.link("/editor", done=done))
-    return redirect(filters.link(f"/editor/summaries/{following}", done=done, of=version.id))
+Reason = Annotated[str, Form(max_length=2000)]
 
 
-def _back(version_id: int, filters: QueueFilters, done: str) -> Response:
-    """Back to the review page of ``version_id``, saying what was done."""
-    return redirect(filters.link(f"/editor/summaries/{version_id}", done=done))
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What every action needs (the page, who acts, the dispatcher, the queue's filters) and
+    the three ways it answers."""
+
+    page: Page
+    actor: Actor
+    dispatcher: Dispatcher
+    filters: QueueFilters
+
+    @property
+    def session(self) -> Session:
+        """The request's database session."""
+        return self.page.session
+
+    def back(self, version_id: int, done: str) -> Response:
+        """Back to the review page of ``version_id``, saying what was done."""
+        return redirect(self.filters.link(f"/editor/summaries/{version_id}", done=done))
+
+    def refused(self, version_id: int, code: str, **params: int) -> Response:
+        """Back to the review page of ``version_id``, saying why the action was refused."""
+        link = self.filters.link(f"/editor/summaries/{version_id}", refused=code, **params)
+        return redirect(link)
+
+    def advance(self, version: SummaryVersion, done: str) -> Response:
+        """Auto-advance after a decision: the next item of the queue opens; the queue when
+        none is left."""
+        _, following = neighbours(self.page, version, self.filters)
+        if following is None:
+            return redirect(self.filters.link("/editor", done=done))
+        link = self.filters.link(f"/editor/summaries/{following}", done=done, of=version.id)
+        return redirect(link)
 
 
-def _refused(version_id: int, filters: QueueFilters, code: str, **params: int) -> Response:
-    """Back to the review page of ``version_id``, saying why the action was refused."""
-    return redirect(filters.link(f"/editor/summaries/{version_id}", refused=code, **params))
+async def editor_desk(
+    page: PageDep, login: EditorLogin, dispatcher: DispatcherDep, filters: FiltersDep
+) -> Desk:
+    """The :class:`Desk` of an editor's request (no I/O: it only gathers what is resolved)."""
+    return Desk(page, actor_of(login), dispatcher, filters)
+
+
+DeskDep = Annotated[Desk, Depends(editor_desk)]
 
 
 @router.post("/summaries/{summary_id}/save", name="page_editor_save")
 def save(
     summary_id: SummaryId,
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
+    desk: DeskDep,
     bullet: Annotated[list[str], Form(max_length=10)],
     then: Annotated[Literal["", "approve"], Form()] = "",
 ) -> Response:
@@ -68,21 +95,20 @@ def save(
     approved at once and the next item opens: one request for an edited item. A version with
     warnings opens with them instead (never approved unseen)."""
     texts = [t for t in bullet if t.strip()]
-    actor = actor_of(login)
     try:
         if then == "approve":
             new, approved = editorial.edit_and_approve(
-                page.session, dispatcher, summary_id, texts, actor
+                desk.session, desk.dispatcher, summary_id, texts, desk.actor
             )
             if approved:
-                return _after_decision(page, new, filters, "approve")
+                return desk.advance(new, "approve")
         else:
-            new = editorial.edit(page.session, summary_id, texts, actor)
+            new = editorial.edit(desk.session, summary_id, texts, desk.actor)
     except summaries.NotCurrentError as exc:
-        page.session.rollback()
+        desk.session.rollback()
         current = {"current": exc.current_id} if exc.current_id else {}
-        return _refused(summary_id, filters, "not_current", **current)
-    return _back(new.id, filters, "saved")
+        return desk.refused(summary_id, "not_current", **current)
+    return desk.back(new.id, "saved")
 
 
 def _refusal_code(version: SummaryVersion, override: bool, reason: str) -> str:
@@ -101,39 +127,33 @@ def _refusal_code(version: SummaryVersion, override: bool, reason: str) -> str:
 @router.post("/summaries/{summary_id}/approve", name="page_editor_approve")
 def approve(
     summary_id: SummaryId,
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
+    desk: DeskDep,
     override: Annotated[bool, Form()] = False,
-    reason: Annotated[str, Form(max_length=2000)] = "",
+    reason: Reason = "",
 ) -> Response:
     """Publish as reviewed; warnings need the override box and a reason (logged).
 
     A refused approval redirects too (with the reason), so a reload never re-submits."""
-    version = summaries.get_version(page.session, summary_id)
+    version = summaries.get_version(desk.session, summary_id)
     try:
         version = editorial.approve(
-            page.session,
-            dispatcher,
+            desk.session,
+            desk.dispatcher,
             summary_id,
-            actor_of(login),
+            desk.actor,
             override=override,
             reason=reason or None,
         )
     except (ConflictError, InputError):
-        page.session.rollback()
-        version = summaries.get_version(page.session, summary_id)
-        return _refused(version.id, filters, _refusal_code(version, override, reason))
-    return _after_decision(page, version, filters, "approve")
+        desk.session.rollback()
+        version = summaries.get_version(desk.session, summary_id)
+        return desk.refused(version.id, _refusal_code(version, override, reason))
+    return desk.advance(version, "approve")
 
 
 @router.post("/bulk-approve", name="page_editor_bulk_approve")
 def bulk_approve(
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
+    desk: DeskDep,
     ids: Annotated[list[int] | None, Form(max_length=QUEUE_FETCH)] = None,
     confirm: Annotated[bool, Form()] = False,
 ) -> Response:
@@ -142,7 +162,7 @@ def bulk_approve(
     Without ``confirm`` the page asks once (the script asks in a dialog and sends it along);
     each approval is its own audit entry. Summaries with warnings are skipped, never
     overridden in bulk."""
-    versions = [page.session.get(SummaryVersion, i) for i in dict.fromkeys(ids or [])]
+    versions = [desk.session.get(SummaryVersion, i) for i in dict.fromkeys(ids or [])]
     chosen = [v for v in versions if v is not None]
     if not confirm:
         context = {
@@ -154,80 +174,54 @@ def bulk_approve(
                 }
                 for v in chosen
             ],
-            "bulk_url": filters.link("/editor/bulk-approve"),
-            "queue_url": filters.link("/editor"),
+            "bulk_url": desk.filters.link("/editor/bulk-approve"),
+            "queue_url": desk.filters.link("/editor"),
         }
-        return page.render("editor/bulk_confirm.html", context)
+        return desk.page.render("editor/bulk_confirm.html", context)
     done, skipped = editorial.approve_many(
-        page.session, dispatcher, [v.id for v in chosen], actor_of(login)
+        desk.session, desk.dispatcher, [v.id for v in chosen], desk.actor
     )
-    return redirect(filters.link("/editor", approved=len(done), skipped=len(skipped)))
+    return redirect(desk.filters.link("/editor", approved=len(done), skipped=len(skipped)))
 
 
 @router.post("/summaries/{summary_id}/reject", name="page_editor_reject")
-def reject(
-    summary_id: SummaryId,
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
-    reason: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
+def reject(summary_id: SummaryId, desk: DeskDep, reason: Reason = "") -> Response:
     """Readers stop seeing this version at once; the next item opens."""
     try:
-        version = editorial.reject(page.session, dispatcher, summary_id, actor_of(login), reason)
+        version = editorial.reject(desk.session, desk.dispatcher, summary_id, desk.actor, reason)
     except ConflictError:
-        page.session.rollback()
-        return _refused(summary_id, filters, "state")
-    return _after_decision(page, version, filters, "reject")
+        desk.session.rollback()
+        return desk.refused(summary_id, "state")
+    return desk.advance(version, "reject")
 
 
 @router.post("/summaries/{summary_id}/retract", name="page_editor_retract")
-def retract(
-    summary_id: SummaryId,
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
-    reason: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
+def retract(summary_id: SummaryId, desk: DeskDep, reason: Reason = "") -> Response:
     """Take a published summary down; it stays in the history."""
     try:
-        version = editorial.retract(page.session, dispatcher, summary_id, actor_of(login), reason)
+        version = editorial.retract(desk.session, desk.dispatcher, summary_id, desk.actor, reason)
     except InputError:
-        page.session.rollback()
-        return _refused(summary_id, filters, "retract_reason")
+        desk.session.rollback()
+        return desk.refused(summary_id, "retract_reason")
     except ConflictError:
-        page.session.rollback()
-        return _refused(summary_id, filters, "state")
-    return _back(version.id, filters, "retract")
+        desk.session.rollback()
+        return desk.refused(summary_id, "state")
+    return desk.back(version.id, "retract")
 
 
 @router.post("/summaries/{summary_id}/restore", name="page_editor_restore")
-def restore(
-    summary_id: SummaryId,
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
-) -> Response:
+def restore(summary_id: SummaryId, desk: DeskDep) -> Response:
     """Publish an earlier approved version again, in one step."""
     try:
-        version = editorial.restore(page.session, dispatcher, summary_id, actor_of(login))
+        version = editorial.restore(desk.session, desk.dispatcher, summary_id, desk.actor)
     except ConflictError:
-        page.session.rollback()
-        return _refused(summary_id, filters, "restore")
-    return _back(version.id, filters, "restore")
+        desk.session.rollback()
+        return desk.refused(summary_id, "restore")
+    return desk.back(version.id, "restore")
 
 
 @router.post("/summaries/{summary_id}/regenerate", name="page_editor_regenerate")
-def regenerate(
-    summary_id: SummaryId,
-    page: PageDep,
-    login: EditorLogin,
-    dispatcher: DispatcherDep,
-    filters: FiltersDep,
-) -> Response:
+def regenerate(summary_id: SummaryId, desk: DeskDep) -> Response:
     """Queue a fresh machine summary of the article."""
-    version = editorial.regenerate(page.session, dispatcher, summary_id, actor_of(login))
-    return _back(version.id, filters, "regenerate")
+    version = editorial.regenerate(desk.session, desk.dispatcher, summary_id, desk.actor)
+    return desk.back(version.id, "regenerate")
