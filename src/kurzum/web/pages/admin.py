@@ -50,9 +50,21 @@ DONE_MESSAGES = {
 }
 
 
-def _flash(page: Page, done: str) -> dict[str, Any]:
+def _render(
+    page: Page,
+    template: str,
+    context: dict[str, Any],
+    *,
+    problem: Exception | None = None,
+    done: str = "",
+) -> Response:
+    """An admin page with the outcome of the step before: the flash of ``done`` (after a
+    redirect) or the form error ``problem`` (one readable line, and its status)."""
+    context["error"] = _problem(page, problem) if problem is not None else None
     key = DONE_MESSAGES.get(done)
-    return {"flash": page.gettext(key), "flash_kind": "ok"} if key else {}
+    if key:
+        context |= {"flash": page.gettext(key), "flash_kind": "ok"}
+    return page.render(template, context, _status(problem) if problem is not None else 200)
 
 
 def _status(exc: Exception) -> int:
@@ -98,24 +110,21 @@ def _pub_row(pub: Publication) -> dict[str, Any]:
 
 def _list(
     page: Page,
-    error: str | None = None,
+    problem: Exception | None = None,
     form: dict[str, str] | None = None,
-    extra: dict[str, Any] | None = None,
-    status: int = 422,
+    done: str = "",
 ) -> Response:
     context: dict[str, Any] = {
         "rows": [_pub_row(p) for p in repo.list_publications(page.session)],
-        "error": error,
         "form": form or {"slug": "", "name": "", "language": "de"},
     }
-    context.update(extra or {})
-    return page.render("admin/publications.html", context, status if error else 200)
+    return _render(page, "admin/publications.html", context, problem=problem, done=done)
 
 
 @router.get("/publications", name="page_admin_publications")
 def publications(page: PageDep, login: AdminLogin, done: Done = "") -> Response:
     """Every publication, and a form to add one."""
-    return _list(page, extra=_flash(page, done))
+    return _list(page, done=done)
 
 
 @router.post("/publications", name="page_admin_publication_create")
@@ -133,7 +142,7 @@ def create_publication(
         repo.create_publication(page.session, **data.model_dump())
     except (ValidationError, InputError, ConflictError) as exc:
         page.session.rollback()
-        return _list(page, _problem(page, exc), form, status=_status(exc))
+        return _list(page, exc, form)
     page.session.commit()
     return redirect(f"/admin/publications/{data.slug}?done=created")
 
@@ -211,30 +220,27 @@ def _publication_page(
     pub: Publication,
     *,
     form: dict[str, Any] | None = None,
-    error: str | None = None,
     secret: str | None = None,
-    extra: dict[str, Any] | None = None,
-    status: int = 422,
+    problem: Exception | None = None,
+    done: str = "",
 ) -> Response:
     context: dict[str, Any] = {
         "pub": {"slug": pub.slug, "name": pub.name, "webhook": outbox.enabled(pub)},
         "form": form or _pub_form(pub),
-        "error": error,
         "secret": secret,
         "policies": REVIEW_POLICIES,
         "deliveries": _deliveries(page, pub),
         "extras": _extras(pub),
         "keys_url": f"/admin/publications/{pub.slug}/keys",
     }
-    context.update(extra or {})
-    return page.render("admin/publication.html", context, status if error else 200)
+    return _render(page, "admin/publication.html", context, problem=problem, done=done)
 
 
 @router.get("/publications/{slug}", name="page_admin_publication")
 def publication(slug: SlugPath, page: PageDep, login: AdminLogin, done: Done = "") -> Response:
     """A publication's settings, its webhook and the webhook's delivery log."""
     pub = repo.get_publication(page.session, slug)
-    return _publication_page(page, pub, extra=_flash(page, done))
+    return _publication_page(page, pub, done=done)
 
 
 @router.post("/publications/{slug}", name="page_admin_publication_save")
@@ -295,9 +301,7 @@ def save_publication(
     except (ValidationError, InputError, ConflictError) as exc:
         page.session.rollback()
         pub = repo.get_publication(page.session, slug)
-        return _publication_page(
-            page, pub, form=form, error=_problem(page, exc), status=_status(exc)
-        )
+        return _publication_page(page, pub, form=form, problem=exc)
     page.session.commit()
     return redirect(f"/admin/publications/{slug}?done=saved")
 
@@ -322,7 +326,7 @@ def webhook_test(
         delivery = outbox.ping(page.session, pub)
     except InputError as exc:
         page.session.rollback()
-        return _publication_page(page, pub, error=_problem(page, exc))
+        return _publication_page(page, pub, problem=exc)
     page.session.commit()
     dispatcher.webhook(delivery.id)
     return redirect(f"/admin/publications/{slug}?done=test")
@@ -348,8 +352,8 @@ def _keys_page(
     pub: Publication,
     *,
     plain: str | None = None,
-    error: str | None = None,
-    extra: dict[str, Any] | None = None,
+    problem: Exception | None = None,
+    done: str = "",
 ) -> Response:
     language = page_language(page.request)
     context: dict[str, Any] = {
@@ -357,17 +361,15 @@ def _keys_page(
         "keys": [_key_row(k, language) for k in repo.list_api_keys(page.session, pub)],
         "scopes": repo.API_KEY_SCOPES,
         "plain": plain,
-        "error": error,
     }
-    context.update(extra or {})
-    return page.render("admin/keys.html", context, 422 if error else 200)
+    return _render(page, "admin/keys.html", context, problem=problem, done=done)
 
 
 @router.get("/publications/{slug}/keys", name="page_admin_keys")
 def keys_page(slug: SlugPath, page: PageDep, login: AdminLogin, done: Done = "") -> Response:
     """A publication's API keys with their last use; create and revoke."""
     pub = repo.get_publication(page.session, slug)
-    return _keys_page(page, pub, extra=_flash(page, done))
+    return _keys_page(page, pub, done=done)
 
 
 @router.post("/publications/{slug}/keys", name="page_admin_key_create")
@@ -386,7 +388,7 @@ def create_key(
         _, plain = repo.create_api_key(page.session, pub, name=name.strip(), scopes=tuple(scope))
     except InputError as exc:
         page.session.rollback()
-        return _keys_page(page, pub, error=_problem(page, exc))
+        return _keys_page(page, pub, problem=exc)
     page.session.commit()
     return _keys_page(page, pub, plain=plain)
 
@@ -436,8 +438,8 @@ def _user_page(
     page: Page,
     user: User,
     *,
-    error: Exception | None = None,
-    extra: dict[str, Any] | None = None,
+    problem: Exception | None = None,
+    done: str = "",
 ) -> Response:
     language = page_language(page.request)
     subs = []
@@ -464,17 +466,15 @@ def _user_page(
         "roles": ROLES,
         "subscriptions": subs,
         "publications": [(p.slug, p.name) for p in repo.list_publications(page.session)],
-        "error": _problem(page, error) if error is not None else None,
         "is_self": page.login is not None and page.login.user.id == user.id,
     }
-    context.update(extra or {})
-    return page.render("admin/user.html", context, _status(error) if error is not None else 200)
+    return _render(page, "admin/user.html", context, problem=problem, done=done)
 
 
 @router.get("/users/{user_id}", name="page_admin_user")
 def user_page(user_id: Id, page: PageDep, login: AdminLogin, done: Done = "") -> Response:
     """One account: role, disable, subscriptions."""
-    return _user_page(page, accounts.get_user(page.session, user_id), extra=_flash(page, done))
+    return _user_page(page, accounts.get_user(page.session, user_id), done=done)
 
 
 def _not_self(login: AdminLogin, user: User, what: str) -> None:
@@ -496,7 +496,7 @@ def user_role(
         accounts.set_role(page.session, user, role)
     except (InputError, ConflictError) as exc:
         page.session.rollback()
-        return _user_page(page, user, error=exc)
+        return _user_page(page, user, problem=exc)
     page.session.commit()
     return redirect(f"/admin/users/{user_id}?done=role")
 
@@ -513,7 +513,7 @@ def user_disable(
     try:
         _not_self(login, user, "disable")
     except ConflictError as exc:
-        return _user_page(page, user, error=exc)
+        return _user_page(page, user, problem=exc)
     accounts.set_disabled(page.session, user, disabled=disabled)
     page.session.commit()
     return redirect(f"/admin/users/{user_id}?done={'disabled' if disabled else 'enabled'}")
@@ -544,7 +544,7 @@ def user_subscribe(
         )
     except (InputError, NotFoundError) as exc:
         page.session.rollback()
-        return _user_page(page, user, error=exc)
+        return _user_page(page, user, problem=exc)
     page.session.commit()
     return redirect(f"/admin/users/{user_id}?done=granted")
 
