@@ -85,6 +85,18 @@ def tls_receiver(tmp_path: Path) -> Iterator[tuple[int, Path, list[tuple[dict[st
     server.server_close()
 
 
+def _deliver_trusting(
+    cert: Path, session_factory: SessionFactory, settings: Settings, resolver: Any
+) -> None:
+    """Run the due work once with a worker whose HTTP client trusts the test certificate."""
+    InProcessWorker(
+        session_factory,
+        settings,
+        http=httpx.Client(verify=ssl.create_default_context(cafile=str(cert))),
+        resolve=resolver,
+    ).drain()
+
+
 def test_https_delivery_verifies_the_name_while_connecting_to_the_checked_ip(
     build: Any,
     session_factory: SessionFactory,
@@ -97,12 +109,7 @@ def test_https_delivery_verifies_the_name_while_connecting_to_the_checked_ip(
     secret = new_secret()
     build.publication(webhook_url=f"https://cms.example:{port}/hook", webhook_secret=secret)
     put(session_factory, "blick")
-    InProcessWorker(
-        session_factory,
-        settings,
-        http=httpx.Client(verify=ssl.create_default_context(cafile=str(cert))),
-        resolve=resolver,
-    ).drain()
+    _deliver_trusting(cert, session_factory, settings, resolver)
     delivery = db.scalars(select(WebhookDelivery)).one()
     assert delivery.status == "delivered", delivery.last_error
     headers, body = calls[0]
@@ -124,12 +131,7 @@ def test_a_certificate_for_another_name_is_refused(
     dns["other.example"] = ["127.0.0.1"]
     build.publication(webhook_url=f"https://other.example:{port}/hook", webhook_secret=new_secret())
     put(session_factory, "blick")
-    InProcessWorker(
-        session_factory,
-        settings,
-        http=httpx.Client(verify=ssl.create_default_context(cafile=str(cert))),
-        resolve=resolver,
-    ).drain()
+    _deliver_trusting(cert, session_factory, settings, resolver)
     delivery = db.scalars(select(WebhookDelivery)).one()
     assert delivery.status == "pending" and calls == []
     assert delivery.last_error is not None and "ConnectError" in delivery.last_error

@@ -38,6 +38,13 @@ def assert_no_bullets(response: Any, bullets: list[str]) -> None:
         assert bullet[:40] not in text
 
 
+def summary_id_of(html: str) -> str:
+    """The summary id that the page's report form carries."""
+    found = re.search(r'name="summary_id" value="(\d+)"', html)
+    assert found, "no report form on the page"
+    return found.group(1)
+
+
 def test_anonymous_premium_page_has_notice_and_no_bullet_text(
     page_world: PageWorld, make_client: Any
 ) -> None:
@@ -176,13 +183,12 @@ def test_anonymous_reader_reports_an_error_on_a_free_article(
 ) -> None:
     client = make_client()
     page = client.get("/p/blick/f1")
-    summary_id = re.search(r'name="summary_id" value="(\d+)"', page.text)
-    assert summary_id
+    summary_id = summary_id_of(page.text)
     response = client.post(
         "/p/blick/f1/report",
         data={
             "csrf_token": csrf_of(page.text),
-            "summary_id": summary_id.group(1),
+            "summary_id": summary_id,
             "bullet": "1",
             "message": "Die Zahl stimmt nicht",
         },
@@ -202,11 +208,10 @@ def test_anonymous_reader_reports_an_error_on_a_free_article(
 def test_report_without_csrf_token_is_refused(page_world: PageWorld, make_client: Any) -> None:
     client = make_client()
     page = client.get("/p/blick/f1")
-    summary_id = re.search(r'name="summary_id" value="(\d+)"', page.text)
-    assert summary_id
+    summary_id = summary_id_of(page.text)
     response = client.post(
         "/p/blick/f1/report",
-        data={"csrf_token": "forged", "summary_id": summary_id.group(1), "bullet": "0"},
+        data={"csrf_token": "forged", "summary_id": summary_id, "bullet": "0"},
         follow_redirects=False,
     )
     assert response.status_code == 403
@@ -217,13 +222,12 @@ def test_anonymous_cannot_report_on_a_premium_summary(
     page_world: PageWorld, make_client: Any, logged_in: Any
 ) -> None:
     sub_page = logged_in("sub@example.org").get("/p/blick/p1").text
-    summary_id = re.search(r'name="summary_id" value="(\d+)"', sub_page)
-    assert summary_id
+    summary_id = summary_id_of(sub_page)
     anon = make_client()
     page = anon.get("/p/blick/f1")
     response = anon.post(
         "/p/blick/p1/report",
-        data={"csrf_token": csrf_of(page.text), "summary_id": summary_id.group(1), "bullet": "0"},
+        data={"csrf_token": csrf_of(page.text), "summary_id": summary_id, "bullet": "0"},
         follow_redirects=False,
     )
     assert response.status_code == 404
@@ -233,8 +237,7 @@ def test_bad_input_gets_an_html_4xx_never_a_500(page_world: PageWorld, make_clie
     client = make_client()
     page = client.get("/p/blick/f1")
     csrf = csrf_of(page.text)
-    summary_id = re.search(r'name="summary_id" value="(\d+)"', page.text)
-    assert summary_id
+    summary_id = summary_id_of(page.text)
     cases = [
         client.get("/p/Not A Slug!/x"),
         client.get("/p/blick/bad%20id%20with%20spaces"),
@@ -242,7 +245,7 @@ def test_bad_input_gets_an_html_4xx_never_a_500(page_world: PageWorld, make_clie
         client.get("/p/blick/f1?lang=xx"),
         client.post(
             "/p/blick/f1/report",
-            data={"csrf_token": csrf, "summary_id": summary_id.group(1), "bullet": "99"},
+            data={"csrf_token": csrf, "summary_id": summary_id, "bullet": "99"},
         ),
         client.post("/p/blick/f1/report", data={"csrf_token": csrf, "bullet": "x"}),
         client.post(
