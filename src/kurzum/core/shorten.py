@@ -77,14 +77,24 @@ _INSERTED: dict[Language, re.Pattern[str]] = {
     "en": re.compile(r",\s(?:who|which|whose|where|a|an|the)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
 }
 
-# An English introductory phrase before the subject, which a news bullet can do without when
-# the subject after it starts with a capital: "Although she admitted stealing the money,
-# Glancy was spared prison …" -> "Glancy was spared prison …". Never a condition ("If …").
-_INTRO = re.compile(
-    r"(?:After|As|Although|Though|While|With|In|For|When|Since|Despite|Following|Upon|During|"
-    r"Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s[^,;:\"“”()]{3,80}?,\s+"
-    r"(?=[A-Z])"
-)
+# An introductory phrase before the subject, which a news bullet can do without when the
+# subject after it starts with a capital: "Although she admitted stealing the money, Glancy was
+# spared prison …" -> "Glancy was spared prison …"; "Une semaine après l'attaque, Gordon Brown a
+# appelé …" -> "Gordon Brown a appelé …". Never a condition ("If …", "Si …"). Not German: its
+# verb comes right after the phrase ("Nach dem Spiel sagte er …"), so the rest is no sentence.
+_INTRO: dict[Language, re.Pattern[str]] = {
+    "en": re.compile(
+        r"(?:After|As|Although|Though|While|With|In|For|When|Since|Despite|Following|Upon|"
+        r"During|Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s"
+        r"[^,;:\"“”()]{3,80}?,\s+(?=[A-Z])"
+    ),
+    "fr": re.compile(
+        r"(?:Après|Avant|Lors\s+d|Depuis|Pendant|Durant|Malgré|Face\s+à|Suite\s+à|"
+        r"À\s+la\s+suite\s+d|En\s+marge\s+d|Dans\s+la\s+foulée\s+d|"
+        r"(?:Un|Une|Deux|Trois|Quelques|Plusieurs|\d+)\s+(?:jours?|semaines?|mois|ans?|heures?)"
+        r"\s+(?:après|avant))\b[^,;:«»\"()]{3,160}?,\s+(?=[A-ZÀ-Ý][a-zà-ÿ])"
+    ),
+}
 # A sentence opening with a subordinate clause: its main clause comes after the first comma,
 # so the clause after that comma must stay ("While X, saying …, officials …").
 _SUBORDINATE_START = re.compile(
@@ -272,10 +282,9 @@ def _drop_attribution(
 def _drop_intro(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
-    """Remove an English introductory phrase before a capitalised subject."""
-    if language != "en":
-        return None
-    match = _INTRO.match(sentence)
+    """Remove an introductory phrase before a capitalised subject (English, French)."""
+    pattern = _INTRO.get(language)
+    match = pattern.match(sentence) if pattern is not None else None
     if match is None or not _kept(spans, 0, match.end()):
         return None
     return _remove(spans, 0, match.end())
