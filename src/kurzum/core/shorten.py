@@ -63,8 +63,11 @@ _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
 # "Johnson, who became the face of HIV 22 years ago, is now campaigning …".
 _INSERTED: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
-        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?|ein|eine|einer|eines|einem)\s"
-        r"[^,;:«»„“\"()]{3,90}?,(?=\s)"
+        # a relative clause ends on its verb (lower case): ", das Handy-Waschmittel," is an
+        # item of an enumeration, and without it the list would lose its commas
+        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,90}?\s[a-zäöüß]+,(?=\s)"
+        # an apposition: ", eine der vier Hauptschulen in Sindelfingen,"
+        r"|,\s(?:ein|eine|einer|eines|einem)\s[^,;:«»„“\"()]{3,90}?,(?=\s)"
         # a preposition with a relative pronoun, ending in its verb: ", in der der Rapper …
         # schildert," (", in der Nacht auf Sonntag," ends in a noun and stays)
         r"|,\s(?:in|an|auf|mit|von|bei|für|über|unter|nach|aus|zu|durch|gegen|um|vor|hinter)\s"
