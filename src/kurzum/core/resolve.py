@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from kurzum.core.rules import raw_rules
 from kurzum.core.shorten import Shortened
@@ -58,6 +58,7 @@ _CONTINUED = re.compile(rf"\s+[{_LOWER}]{{1,4}}-[{_UPPER}]|-")
 class Table:
     """The compiled ``[resolve]`` rules of one language."""
 
+    opening: re.Pattern[str]  # any of the three, without groups: the fast first test
     age: re.Pattern[str]
     description: re.Pattern[str]
     pronoun: re.Pattern[str]
@@ -87,7 +88,10 @@ def table(language: Language) -> Table:
     data = raw_rules(language)["resolve"]
     particles = "|".join(re.escape(p) for p in data["particles"])
     name = re.compile(rf"(?<![\w'’-])(?:{_PART})(?:\s+(?:(?:{particles})\s+)*(?:{_PART}))+")
+    openings = (data["age"], data["description"], data["pronoun"])
+    opening = "|".join(f"(?:{p})" for p in openings)  # (group names differ: no clash)
     return Table(
+        opening=re.compile(opening),
         age=re.compile(data["age"]),
         description=re.compile(data["description"]),
         pronoun=re.compile(data["pronoun"]),
@@ -154,6 +158,8 @@ def substitute(
     """
     rules = table(language)
     text = short.text
+    if rules.opening.match(text) is None:
+        return None  # the common case: no reference opens the bullet
     kind, match = _reference(text, rules)
     if match is None:
         return None
@@ -221,7 +227,17 @@ def _gender(match: re.Match[str], rules: Table) -> str | None:
     return None
 
 
-def _names(sentence: Sentence, rules: Table, language: Language) -> list[_Name]:
+def _names(sentence: Sentence, rules: Table, language: Language) -> tuple[_Name, ...]:
+    """The full names of ``sentence`` (see ``_find_names``), found once per sentence."""
+    return _cached_names(sentence, language)
+
+
+@lru_cache(maxsize=4096)
+def _cached_names(sentence: Sentence, language: Language) -> tuple[_Name, ...]:
+    return tuple(_find_names(sentence, table(language), language))
+
+
+def _find_names(sentence: Sentence, rules: Table, language: Language) -> list[_Name]:
     """The full names (two or more capitalised parts) of ``sentence``; title words dropped.
 
     German capitalises every noun, so a run "YB-Goalie David von Ballmoos" keeps only its
@@ -291,25 +307,52 @@ def _unique(names: list[_Name], before: Sequence[Sentence], rules: Table) -> _Na
 
 
 def _titles(name: _Name, before: Sequence[Sentence], rules: Table) -> tuple[list[str], str]:
-    """The words right before each mention of ``name``'s surname, and the gender they show."""
+    """The title words right before each mention of ``name``, and the gender they show.
+
+    Only what is attached to the name counts: the word right before it ("Ministerin Anna
+    Muster", "Ministerin Muster"), and the word before that when both are capitalised
+    ("Walliser Stürmer Anders Muster"); never a word of another phrase ("sagte der Trainer
+    über Anders Muster"). In English the sentence right before a pronoun adds the pronouns
+    after the name ("Anna Muster … her weight").
+    """
     words: list[str] = []
     shown = ""
-    surname = name.key
+    surname = name.text.split()[-1]
+    prefix = name.text[: -len(surname)]
     mention = re.compile(rf"(?<![\w'’-]){re.escape(surname)}(?![\w'’-])")
     for sentence in before:
-        for found in mention.finditer(sentence.text.lower()):
-            head = _WORDS.findall(sentence.text[max(0, found.start() - 60) : found.start()])
-            near = [w.lower() for w in head[-4:]]
-            tail = _WORDS.findall(sentence.text[found.end() :].lower())
-            cues = set(tail) & (rules.cues_m | rules.cues_f) if sentence is before[-1] else set()
-            shown += "".join("m" if cue in rules.cues_m else "f" for cue in cues)
-            words.extend(near)
-            for word in near:
-                if _is_title(word, rules.titles_f):
-                    shown += "f"
-                elif _is_title(word, rules.titles_m):
-                    shown += "m"
+        for found in mention.finditer(sentence.text):
+            start = found.start()
+            if prefix and sentence.text[max(0, start - len(prefix)) : start] == prefix:
+                start -= len(prefix)  # the full name: its title is before the first name
+            attached = _attached(sentence.text[max(0, start - 80) : start])
+            words.extend(attached)
+            shown += "".join(_gender_of(w, rules) for w in attached)
+            if rules.cues_m and sentence is before[-1]:
+                tail = set(_WORDS.findall(sentence.text[found.end() :].lower()))
+                shown += "m" * bool(tail & rules.cues_m) + "f" * bool(tail & rules.cues_f)
     return words, shown
+
+
+def _attached(head: str) -> list[str]:
+    """The title words that end ``head`` right before a name (lower-cased, nearest first)."""
+    found = re.search(r"([\w'’.-]+)(?:\s+([\w'’.-]+))?\s+$", " " + head)
+    if found is None:
+        return []
+    nearest, previous = found.group(2) or found.group(1), found.group(1)
+    words = [nearest.lower()]
+    if found.group(2) and nearest[:1].isupper() and previous[:1].isupper():
+        words.append(previous.lower())
+    return [w.strip(".") or w for w in words]
+
+
+def _gender_of(word: str, rules: Table) -> str:
+    """ "f" or "m" when ``word`` is a title of that gender, else ""."""
+    if _is_title(word, rules.titles_f):
+        return "f"
+    if _is_title(word, rules.titles_m):
+        return "m"
+    return ""
 
 
 def _is_title(word: str, titles: tuple[str, ...]) -> bool:
@@ -388,8 +431,12 @@ def _by_pronoun(
     previous = [n for n in recent if n.sentence is before[-1]]
     if not previous or not _subject(previous[0], rules):
         return None  # the person is not the subject of the sentence right before
-    shown = _titles(name, before, rules)[1]
+    attached, shown = _titles(name, before, rules)
     if gender not in shown or not _agrees(gender, shown):
+        return None
+    # another person of the pronoun's gender in the window ("… und ihr Anwalt"): ambiguous
+    window = [w.lower() for s in before[-_WINDOW:] for w in _WORDS.findall(s.text)]
+    if sum(_gender_of(w, rules) == gender for w in window) > len(attached):
         return None
     return name
 
