@@ -13,12 +13,15 @@ than a skipped bullet), so every rule must hold, else nothing is substituted:
   one name carrying that age earlier in the article ("Anders Muster (35)", "der 35-jährige
   Anders Muster", "John Smith, 35,");
 - a role or origin description ("Der Walliser", "Die Ministerin", "The striker") needs
-  exactly one full name in the three sentences before, introduced earlier with that very
-  description ("der Walliser Anders Muster", "Aussenministerin Anna Muster");
-- a pronoun ("Er", "Elle", "She") needs exactly one full name in the three sentences before,
-  which is the subject of the sentence right before, shown by a title of the pronoun's gender
-  earlier in the article, and a verb that needs a person ("sagte", "a déclaré", "said");
-- a description or title that shows the other gender, anywhere before, blocks the name;
+  exactly one person in the three sentences before (a full name, or the surname of one given
+  earlier), introduced earlier with that very description as a title right before the name
+  ("der Walliser Anders Muster", "Aussenministerin Anna Muster");
+- a pronoun ("Er", "Elle", "She") needs exactly one person in the three sentences before, who
+  is the subject of the sentence right before, shown by a title of the pronoun's gender (in
+  English also by "he"/"her" after the name), no other person noun in the window, and a verb
+  that needs a person ("sagte", "a déclaré", "said");
+- a title that shows the other gender, anywhere before, blocks the name; two different full
+  names with one surname ("Anna Muster", "Beat Muster") block it too;
 - the bullet with the name stands alone (``standalone.classify``) and fits ``max_chars``.
 
 The rule data (patterns, verbs, person nouns) lives in ``rules/{de,fr,en}.toml`` under
@@ -51,6 +54,7 @@ _PART = (
 )
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 _WORDS = re.compile(r"[\w'’.-]*\w")
+_PREVIOUS = re.compile(r"(?<![,;:]\s)(?<![,;:])\b([\w'’-]+)\s+$")  # ", die Anna …": relative
 _CONTINUED = re.compile(rf"\s+[{_LOWER}]{{1,4}}-[{_UPPER}]|-")
 
 
@@ -69,6 +73,7 @@ class Table:
     persons: tuple[str, ...]
     decades: dict[str, int]
     not_names: frozenset[str]
+    not_before: frozenset[str]
     not_name_endings: tuple[str, ...]
     age_after: tuple[re.Pattern[str], ...]
     age_before: re.Pattern[str]
@@ -102,6 +107,7 @@ def table(language: Language) -> Table:
         persons=tuple(p.lower() for p in data["persons"]),
         decades={k.lower(): v for k, v in data.get("decades", {}).items()},
         not_names=frozenset(w.lower() for w in data["not_names"]),
+        not_before=frozenset(data["not_before"]),
         not_name_endings=tuple(data["not_name_endings"]),
         age_after=tuple(re.compile(p) for p in data["age_after"]),
         age_before=re.compile(data["age_before"]),
@@ -266,6 +272,11 @@ def _find_names(sentence: Sentence, rules: Table, language: Language) -> list[_N
         end = match.start() + last[1].end()
         if _CONTINUED.match(sentence.text, end):
             continue  # "Ayman Sheib ad-Din", "Anna Muster-" : the name goes on
+        previous = _PREVIOUS.search(sentence.text, 0, start)
+        if previous is not None and (
+            previous.group(1).lower() in rules.not_before or previous.group(1).isdigit()
+        ):
+            continue  # "das Duisburger Haus", "50 Millionen Bäume": a noun phrase
         names.append(_Name(sentence, start, end))
     return names
 
@@ -431,12 +442,18 @@ def _by_pronoun(
     previous = [n for n in recent if n.sentence is before[-1]]
     if not previous or not _subject(previous[0], rules):
         return None  # the person is not the subject of the sentence right before
-    attached, shown = _titles(name, before, rules)
+    shown = _titles(name, before, rules)[1]
     if gender not in shown or not _agrees(gender, shown):
         return None
-    # another person of the pronoun's gender in the window ("… und ihr Anwalt"): ambiguous
+
+    # another person in the window ("… traf die Botschafterin", "… and the minister"), one
+    # of the pronoun's gender or a role of either: the pronoun may be theirs
+    def person(word: str) -> bool:
+        return _gender_of(word, rules) == gender or _is_title(word, rules.persons)
+
     window = [w.lower() for s in before[-_WINDOW:] for w in _WORDS.findall(s.text)]
-    if sum(_gender_of(w, rules) == gender for w in window) > len(attached):
+    own = _titles(name, before[-_WINDOW:], rules)[0]
+    if sum(map(person, window)) > sum(map(person, own)):
         return None
     return name
 
