@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kurzum.core.resolve import substitute
@@ -23,7 +25,7 @@ def _examples(section: str, key: str) -> list[tuple[Language, object]]:
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("shorten", "keep"))
-def test_shortening_never_removes_the_point(language: Language, example: dict) -> None:
+def test_shortening_never_removes_the_point(language: Language, example: dict[str, Any]) -> None:
     result = shorten(example["text"], language, example["max_chars"])
     assert result is None or result.text != example["never"]
     if result is not None:  # whatever is returned fits and is a faithful deletion
@@ -31,14 +33,14 @@ def test_shortening_never_removes_the_point(language: Language, example: dict) -
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("shorten", "cut"))
-def test_shortening_drops_optional_material(language: Language, example: dict) -> None:
+def test_shortening_drops_optional_material(language: Language, example: dict[str, Any]) -> None:
     result = shorten(example["text"], language, example["max_chars"], example["target"])
     assert result is not None
     assert result.text == example["expect"]
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("standalone", "examples"))
-def test_standalone_classes(language: Language, example: dict) -> None:
+def test_standalone_classes(language: Language, example: dict[str, Any]) -> None:
     expected = None if example["class"] == "ok" else example["class"]
     assert classify(example["text"], language) == expected
 
@@ -80,7 +82,7 @@ def _substituted(language: Language, sentences: list[str]) -> str:
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("resolve", "examples"))
-def test_antecedent_substitution(language: Language, example: dict) -> None:
+def test_antecedent_substitution(language: Language, example: dict[str, Any]) -> None:
     assert _substituted(language, example["sentences"]) == example["expect"]
 
 
