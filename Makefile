@@ -83,8 +83,11 @@ bench-load: install-bench
 # install-bench: lead-3 comes from kurzum.evaluation.metrics (the `eval` extra).
 EDITORIAL_DUMPS ?= ../labels
 bench-editorial: install-bench
-	$(PY) benchmarks/editorial/make_lead3.py --out $(EDITORIAL_DUMPS)/lead3_bullets.jsonl
-	$(PY) benchmarks/editorial/acceptance.py $(EDITORIAL_DUMPS)/lead3_bullets.jsonl
+	for system in kurzum lead3; do for set in judgement held-out; do \
+	  $(PY) benchmarks/editorial/dump.py --system $$system --set $$set \
+	    --out $(EDITORIAL_DUMPS)/$${system}_$${set}.jsonl || exit 1; done; done
+	$(PY) benchmarks/editorial/acceptance.py $(EDITORIAL_DUMPS)/*_judgement.jsonl \
+	  $(EDITORIAL_DUMPS)/*_held-out.jsonl
 
 # Needs PostgreSQL, redis-server and RabbitMQ; minutes (faults with the default settings).
 bench-recovery: install-bench

@@ -1,10 +1,13 @@
 """Write the bullets of the editorial judgement set as JSONL, one row per bullet.
 
-Selection: every de and fr dev article, and the en articles at an even position of the
-id-sorted en list. ``--system kurzum`` (default) writes ``kurzum.core.summarize``'s bullets,
-``--system lead3`` the first three sentences (``evaluation.metrics.lead_n``).
+Two sets of articles. ``judgement`` (default): every de and fr dev article, and the en articles
+at an even position of the id-sorted en list. ``held-out``: the en articles at an odd position,
+labelled only once the rules were frozen, so their acceptance rate is out of sample.
+``--system kurzum`` (default) writes ``kurzum.core.summarize``'s bullets, ``--system lead3`` the
+first three sentences (``evaluation.metrics.lead_n``). The dumps hold article text (title,
+lead), so they stay outside the repository.
 
-    PYTHONPATH=src python benchmarks/editorial/dump.py [--system lead3] [--out PATH]
+    PYTHONPATH=src python benchmarks/editorial/dump.py [--system lead3] [--set held-out] [--out P]
 """
 
 from __future__ import annotations
@@ -22,28 +25,35 @@ DEV = ROOT.parent / "shared" / "data" / "dev"
 OUT = ROOT.parent / "labels"
 
 
-def selection(items: list[EvalItem]) -> list[EvalItem]:
-    """All de and fr items, and the en items at even positions of the id-sorted en list."""
+SETS = ("judgement", "held-out")
+
+
+def selection(items: list[EvalItem], which: str = "judgement") -> list[EvalItem]:
+    """The articles of set ``which`` (see the module docstring), ordered by language and id."""
     usable = [i for i in items if i.article is not None and i.id]
     english = sorted(
         (i for i in usable if i.article and i.article.language == "en"), key=lambda i: i.id or ""
     )
-    keep = {id(i) for i in english[::2]}
-    chosen = [
-        i for i in usable if i.article and (i.article.language in ("de", "fr") or id(i) in keep)
-    ]
-    # the order and empty-string fields of make_lead3.py, so both files line up row by row
+    if which == "held-out":
+        chosen = english[1::2]
+    else:
+        keep = {id(i) for i in english[::2]}
+        chosen = [
+            i for i in usable if i.article and (i.article.language in ("de", "fr") or id(i) in keep)
+        ]
     return sorted(chosen, key=lambda i: (str(i.article.language if i.article else ""), i.id or ""))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--system", choices=("kurzum", "lead3"), default="kurzum")
+    parser.add_argument("--set", choices=SETS, default="judgement", dest="which")
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    out = args.out or OUT / f"{args.system}_bullets.jsonl"
-    items = selection(read_datasets(sorted(args.dev.glob("*.jsonl"))))
+    suffix = "" if args.which == "judgement" else f"_{args.which}"
+    out = args.out or OUT / f"{args.system}_bullets{suffix}.jsonl"
+    items = selection(read_datasets(sorted(args.dev.glob("*.jsonl"))), args.which)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     with out.open("w", encoding="utf-8") as handle:
@@ -59,6 +69,7 @@ def main() -> None:
                     "source": source,
                     "system": args.system,
                     "index": index,
+                    "set": args.which,
                     "bullet": bullet,
                     "title": article.title or "",
                     "lead": article.lead or "",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from kurzum.core.resolve import substitute
 from kurzum.core.rules import raw_rules
-from kurzum.core.shorten import shorten
+from kurzum.core.segment import split_article
+from kurzum.core.shorten import Shortened, shorten
 from kurzum.core.standalone import classify
-from kurzum.models import LANGUAGES, Language
+from kurzum.models import LANGUAGES, Article, Language
 
 
 def _examples(section: str, key: str) -> list[tuple[Language, object]]:
@@ -21,7 +25,7 @@ def _examples(section: str, key: str) -> list[tuple[Language, object]]:
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("shorten", "keep"))
-def test_shortening_never_removes_the_point(language: Language, example: dict) -> None:
+def test_shortening_never_removes_the_point(language: Language, example: dict[str, Any]) -> None:
     result = shorten(example["text"], language, example["max_chars"])
     assert result is None or result.text != example["never"]
     if result is not None:  # whatever is returned fits and is a faithful deletion
@@ -29,14 +33,14 @@ def test_shortening_never_removes_the_point(language: Language, example: dict) -
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("shorten", "cut"))
-def test_shortening_drops_optional_material(language: Language, example: dict) -> None:
+def test_shortening_drops_optional_material(language: Language, example: dict[str, Any]) -> None:
     result = shorten(example["text"], language, example["max_chars"], example["target"])
     assert result is not None
     assert result.text == example["expect"]
 
 
 @pytest.mark.parametrize(("language", "example"), _examples("standalone", "examples"))
-def test_standalone_classes(language: Language, example: dict) -> None:
+def test_standalone_classes(language: Language, example: dict[str, Any]) -> None:
     expected = None if example["class"] == "ok" else example["class"]
     assert classify(example["text"], language) == expected
 
@@ -65,3 +69,25 @@ def test_every_language_has_examples_of_every_section() -> None:
         assert data["shorten"]["keep"] and data["shorten"]["cut"]
         assert data["standalone"]["examples"]
         assert data["nofact"]["examples"] and data["noise"]["examples"]
+
+
+def _substituted(language: Language, sentences: list[str]) -> str:
+    """The last of ``sentences`` as a bullet after antecedent substitution ("" if none)."""
+    article = Article(title=None, lead=None, paragraphs=(" ".join(sentences),))
+    split = split_article(article, language)
+    last = split[-1]
+    short = Shortened(((0, len(last.text)),), last.text)
+    resolved = substitute(split, last.index, short, language, 400)
+    return "" if resolved is None else resolved.short.text
+
+
+@pytest.mark.parametrize(("language", "example"), _examples("resolve", "examples"))
+def test_antecedent_substitution(language: Language, example: dict[str, Any]) -> None:
+    assert _substituted(language, example["sentences"]) == example["expect"]
+
+
+def test_every_language_has_substitutions_and_refusals() -> None:
+    for language in LANGUAGES:
+        examples = raw_rules(language)["resolve"]["examples"]
+        assert any(e["expect"] for e in examples)
+        assert any(not e["expect"] for e in examples)

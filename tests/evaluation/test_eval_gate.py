@@ -27,18 +27,20 @@ pytestmark = pytest.mark.skipif(
 )
 
 # Cross-validated margin floors over lead-3, F1 points: (ROUGE-1, ROUGE-L joined).
-# Measured after the editorial rules of branch h11b (commit "en author voice: single-quoted
-# speech is a quote"): de -0.33/-1.00, fr -0.46/-2.71, en -0.68/-1.45. The stricter
-# standalone/no-fact rules cost about 1 ROUGE-1 point in de and en against the frozen output
-# (de +1.05, en +0.01) and gain 1.2 in fr; issue 11's +1 target is not met anywhere. These
-# floors stop regressions, they do not claim the target is met.
+# Measured 2026-11-30 after the standalone rules of branch h11me (verbless German lines,
+# "hier"/"dort", French demonstratives and "également", English epithets, quotation tails and
+# unclosed quotations) and the French intro cut: de -0.06/-1.00, fr +0.20/-2.56,
+# en -1.63/-2.44 (was -0.68/-1.45: the English rules reject broken quotations and epithets
+# an editor sends back, at about one ROUGE point). Issue 11's +1 target is not met; the
+# box's rules themselves cost ROUGE (see the "lead-3 boxed" and "oracle boxed" rows of
+# benchmarks/results/quality_speed.md). These floors stop regressions, they claim no target.
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
-    "de": (-0.6, -1.3),
-    "fr": (-0.8, -3.1),
-    "en": (-1.0, -1.8),
+    "de": (-0.4, -1.3),
+    "fr": (-0.3, -2.9),
+    "en": (-1.9, -2.7),
 }
 ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
-CEILINGS = {"main_news": 17, "no_fact": 0}  # measured: 17 (was 16 before h11b) and 0
+CEILINGS = {"main_news": 16, "no_fact": 0}  # measured: 16 (de 7, fr 5, en 4) and 0
 # share of German articles whose bullet 1 carries the main news (lint proxy). Measured 52/60:
 # 2 of the 8 misses are opening sentences the rules now reject as the editor did (speculation
 # "Seit Wochen wird spekuliert, ob …", "Möglicherweise …"); issue 11 asks for 0.9.

@@ -19,9 +19,10 @@ from itertools import pairwise
 
 from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo, content_stems
+from kurzum.core.resolve import substitute
 from kurzum.core.shorten import Shortened, shorten
 from kurzum.core.standalone import Problem, classify, noise_prefix_end
-from kurzum.models import Language
+from kurzum.models import Language, Source
 
 __all__ = ["Choice", "candidates", "lede", "select"]
 
@@ -50,6 +51,7 @@ class Choice:
     stems: frozenset[str]
     language: Language = "de"
     verdict: list[Problem | None] = field(default_factory=list, compare=False)
+    named: Source | None = None  # the name that replaced an opening reference (resolve.py)
 
     @property
     def problem(self) -> Problem | None:
@@ -85,6 +87,7 @@ def candidates(
     """
     result: list[Choice] = []
     soft = min(soft_chars, max_chars)
+    sentences = [info.sentence for info in infos]
     for info in infos:
         if not info.usable or info.question:
             continue
@@ -101,10 +104,14 @@ def candidates(
         short = shorten(text, language, max_chars, soft, start)
         if short is None:
             continue
+        resolved = substitute(sentences, info.sentence.index, short, language, max_chars)
+        if resolved is not None:  # "Der 35-Jährige …" -> "Anders Muster …": stands alone
+            short = resolved.short
         stems = info.stems
         if short.text != text:
             stems = content_stems(short.text, language)
-        result.append(Choice(info, short, stems, language))
+        named = resolved.name if resolved is not None else None
+        result.append(Choice(info, short, stems, language, named=named))
     return result
 
 

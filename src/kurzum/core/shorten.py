@@ -63,8 +63,11 @@ _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
 # "Johnson, who became the face of HIV 22 years ago, is now campaigning …".
 _INSERTED: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
-        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?|ein|eine|einer|eines|einem)\s"
-        r"[^,;:«»„“\"()]{3,90}?,(?=\s)"
+        # a relative clause ends on its verb (lower case): ", das Handy-Waschmittel," is an
+        # item of an enumeration, and without it the list would lose its commas
+        r",\s(?:der|die|das|dem|den|deren|dessen|welche[rsm]?)\s[^,;:«»„“\"()]{3,90}?\s[a-zäöüß]+,(?=\s)"
+        # an apposition: ", eine der vier Hauptschulen in Sindelfingen,"
+        r"|,\s(?:ein|eine|einer|eines|einem)\s[^,;:«»„“\"()]{3,90}?,(?=\s)"
         # a preposition with a relative pronoun, ending in its verb: ", in der der Rapper …
         # schildert," (", in der Nacht auf Sonntag," ends in a noun and stays)
         r"|,\s(?:in|an|auf|mit|von|bei|für|über|unter|nach|aus|zu|durch|gegen|um|vor|hinter)\s"
@@ -77,14 +80,24 @@ _INSERTED: dict[Language, re.Pattern[str]] = {
     "en": re.compile(r",\s(?:who|which|whose|where|a|an|the)\s[^,;:\"“”()]{3,90}?,(?=\s)"),
 }
 
-# An English introductory phrase before the subject, which a news bullet can do without when
-# the subject after it starts with a capital: "Although she admitted stealing the money,
-# Glancy was spared prison …" -> "Glancy was spared prison …". Never a condition ("If …").
-_INTRO = re.compile(
-    r"(?:After|As|Although|Though|While|With|In|For|When|Since|Despite|Following|Upon|During|"
-    r"Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s[^,;:\"“”()]{3,80}?,\s+"
-    r"(?=[A-Z])"
-)
+# An introductory phrase before the subject, which a news bullet can do without when the
+# subject after it starts with a capital: "Although she admitted stealing the money, Glancy was
+# spared prison …" -> "Glancy was spared prison …"; "Une semaine après l'attaque, Gordon Brown a
+# appelé …" -> "Gordon Brown a appelé …". Never a condition ("If …", "Si …"). Not German: its
+# verb comes right after the phrase ("Nach dem Spiel sagte er …"), so the rest is no sentence.
+_INTRO: dict[Language, re.Pattern[str]] = {
+    "en": re.compile(
+        r"(?:After|As|Although|Though|While|With|In|For|When|Since|Despite|Following|Upon|"
+        r"During|Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s"
+        r"[^,;:\"“”()]{3,80}?,\s+(?=[A-Z])"
+    ),
+    "fr": re.compile(
+        r"(?:Après|Avant|Lors\s+d|Depuis|Pendant|Durant|Malgré|Face\s+à|Suite\s+à|"
+        r"À\s+la\s+suite\s+d|En\s+marge\s+d|Dans\s+la\s+foulée\s+d|"
+        r"(?:Un|Une|Deux|Trois|Quelques|Plusieurs|\d+)\s+(?:jours?|semaines?|mois|ans?|heures?)"
+        r"\s+(?:après|avant))\b[^,;:«»\"()]{3,160}?,\s+(?=[A-ZÀ-Ý][a-zà-ÿ])"
+    ),
+}
 # A sentence opening with a subordinate clause: its main clause comes after the first comma,
 # so the clause after that comma must stay ("While X, saying …, officials …").
 _SUBORDINATE_START = re.compile(
@@ -272,10 +285,9 @@ def _drop_attribution(
 def _drop_intro(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
-    """Remove an English introductory phrase before a capitalised subject."""
-    if language != "en":
-        return None
-    match = _INTRO.match(sentence)
+    """Remove an introductory phrase before a capitalised subject (English, French)."""
+    pattern = _INTRO.get(language)
+    match = pattern.match(sentence) if pattern is not None else None
     if match is None or not _kept(spans, 0, match.end()):
         return None
     return _remove(spans, 0, match.end())

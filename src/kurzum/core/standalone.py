@@ -16,7 +16,14 @@ from kurzum.core.rules import rules
 from kurzum.core.wordlists import word_set
 from kurzum.models import Language
 
-__all__ = ["Problem", "classify", "is_noise", "noise_prefix_end", "opens_with_reference"]
+__all__ = [
+    "Problem",
+    "classify",
+    "is_noise",
+    "is_verbless",
+    "noise_prefix_end",
+    "opens_with_reference",
+]
 
 Problem = Literal["reference", "fragment", "nofact", "noise"]
 # Finite verbs after "Das"/"Die"/"Der" that make it a demonstrative ("Die wurden …").
@@ -25,6 +32,7 @@ _FINITE = word_set(
     "muss musste will wollte sei seien wäre gilt galt bleibt blieb geht ging zeigt zeigte "
     "rückte kostete dauerte stimmte betrifft betraf"
 )
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _FIRST_WORDS = re.compile(r"\W*([\w'’-]+)(?:[\s,]+([\w'’-]+))?")
 
 
@@ -51,6 +59,19 @@ def opens_with_reference(text: str, language: Language) -> bool:
     return table.references.search(text) is not None
 
 
+def is_verbless(text: str, language: Language) -> bool:
+    """A line with no possible finite verb ("Eine Autobahn in Polen nahe der Grenze.").
+
+    Only where the rules list function words (German): its first word and every lower-case
+    word must be one of them, since any other lower-case word may be the verb.
+    """
+    function_words = rules(language).function_words
+    words = _WORDS.findall(text)
+    if not function_words or len(words) < 2 or words[0].lower() not in function_words:
+        return False
+    return all(w.lower() in function_words for w in words[1:] if w[0].islower())
+
+
 def is_noise(text: str, language: Language) -> bool:
     """A dateline with a byline, a glued subheading or a scraped byline line."""
     table = rules(language)
@@ -73,7 +94,7 @@ def classify(text: str, language: Language) -> Problem | None:
         return "noise"
     if table.nofact.search(text):
         return "nofact"
-    if table.fragment.search(text):
+    if table.fragment.search(text) or is_verbless(text, language):
         return "fragment"
     if opens_with_reference(text, language):
         return "reference"

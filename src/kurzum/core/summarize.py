@@ -82,7 +82,8 @@ def summarize(article: Article, options: SummaryOptions = _DEFAULTS) -> Summary:
     bullets = tuple(
         Bullet(
             choice.short.text,
-            tuple(
+            ((choice.named,) if choice.named else ())  # a name put for a reference
+            + tuple(
                 Source(
                     choice.info.sentence.index,
                     choice.info.sentence.start + a,

@@ -126,15 +126,22 @@ def _rate(labels: list[dict[str, Any]], field: str) -> Rate:
     return wilson(sum(1 for label in labels if label[field]), len(labels))
 
 
+def _group(bullet: dict[str, Any]) -> tuple[str, str]:
+    """(language, system); a language of a set other than the judgement set says which."""
+    which = bullet.get("set") or "judgement"
+    lang = str(bullet.get("lang"))
+    return (lang if which == "judgement" else f"{lang} ({which})", str(bullet["system"]))
+
+
 def summarise(matched: Matched) -> list[GroupStats]:
-    """Per language and system: shares of labelled bullets, and of articles whose bullet 1 is
-    labelled as stating the main news (only articles whose bullet 1 is labelled count)."""
+    """Per language (and set) and system: shares of labelled bullets, and of articles whose
+    bullet 1 is labelled as stating the main news (only articles whose bullet 1 is labelled)."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     missing: dict[tuple[str, str], int] = {}
     for bullet, label in matched.labelled:
-        groups.setdefault((str(bullet.get("lang")), str(bullet["system"])), []).append(label)
+        groups.setdefault(_group(bullet), []).append(label)
     for bullet in matched.unlabelled:
-        group = (str(bullet.get("lang")), str(bullet["system"]))
+        group = _group(bullet)
         groups.setdefault(group, [])
         missing[group] = missing.get(group, 0) + 1
     stats = []

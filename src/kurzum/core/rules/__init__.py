@@ -34,6 +34,7 @@ class Rules:
     opener_pairs: frozenset[str]
     references: re.Pattern[str]
     fragment: re.Pattern[str]
+    function_words: frozenset[str]
     nofact: re.Pattern[str]
     noise_prefix: tuple[re.Pattern[str], ...]
     noise: re.Pattern[str]
@@ -70,6 +71,7 @@ def rules(language: Language) -> Rules:
         opener_pairs=frozenset(standalone["opener_pairs"]),
         references=_any(standalone["references"]),
         fragment=_any(standalone["fragment"]),
+        function_words=frozenset(standalone["function_words"]),
         nofact=_any(data["nofact"]["patterns"]),
         noise_prefix=_compile(data["noise"]["prefix"]),
         noise=_any(data["noise"]["patterns"]),
