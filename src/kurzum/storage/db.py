@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kurzum.errors import ConfigError
@@ -73,6 +73,14 @@ def session_scope(factory: SessionFactory) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def wait_for_flush(session: Session) -> None:
+    """This transaction's commit waits for the WAL flush even where the connection's commits do
+    not (``synchronous_commit=off``); PostgreSQL then flushes up to it, so every earlier commit
+    is durable too. SQLite commits are durable already: nothing to do."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO on"))
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -16,7 +16,7 @@ import threading
 from sqlalchemy import exc as sa_exc
 
 from kurzum.storage import jobs
-from kurzum.storage.db import SessionFactory, session_scope
+from kurzum.storage.db import SessionFactory, session_scope, wait_for_flush
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,12 @@ class Heartbeat:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def beat(self) -> None:
-        """Write one beat now."""
+    def beat(self, *, durable: bool = False) -> None:
+        """Write one beat now; ``durable``: its commit waits for the WAL flush even on an engine
+        that does not (PostgreSQL flushes up to it, so every earlier commit is durable too)."""
         with session_scope(self._factory) as session:
+            if durable:
+                wait_for_flush(session)
             jobs.beat(
                 session,
                 self.worker,
