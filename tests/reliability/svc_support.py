@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from kurzum.settings import Settings
 from kurzum.storage import articles as repo
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory, session_scope
 from kurzum.storage.db import upgrade as migrate
-from kurzum.storage.tables import Article, SummaryVersion
+from kurzum.storage.tables import Article, SummaryVersion, WorkerHeartbeat, utcnow
 from kurzum.workers.celery_app import make_celery
 from kurzum.workers.celery_tasks import CeleryDispatcher
 
@@ -132,6 +133,11 @@ class PrivatePostgres:
         self._as_postgres(
             str(PG_BIN / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop"
         )
+
+    def crash_and_start(self) -> None:
+        """Stop at once (like a crash: WAL not yet written is lost) and start again."""
+        self.stop()
+        self.start()
 
     def running(self) -> bool:
         return (self.root / "data" / "postmaster.pid").exists()
@@ -271,6 +277,35 @@ def ready_articles(factory: SessionFactory) -> int:
         return int(
             session.scalar(select(func.count(Article.id)).where(Article.status == "ready")) or 0
         )
+
+
+def unfinished_articles(factory: SessionFactory, limit: int = 5) -> str:
+    """Why articles are not ready yet: counts by status and holder, a few examples, and the
+    worker heartbeats (the failure message of a stalled run)."""
+    now = utcnow()
+    with factory() as session:
+        rows = list(
+            session.execute(
+                select(
+                    Article.id,
+                    Article.status,
+                    Article.attempts,
+                    Article.leased_by,
+                    Article.next_attempt_at,
+                    Article.error,
+                ).where(Article.status != "ready")
+            )
+        )
+        beats = list(session.execute(select(WorkerHeartbeat.worker, WorkerHeartbeat.beat_at)))
+    groups = Counter((r.status, "claimed" if r.leased_by else "unclaimed") for r in rows)
+    examples = [
+        f"#{r.id} {r.status} attempts={r.attempts} leased_by={r.leased_by} due_in="
+        f"{(r.next_attempt_at - now).total_seconds() if r.next_attempt_at else None} "
+        f"error={(r.error or '')[:120]!r}"
+        for r in rows[:limit]
+    ]
+    beating = [f"{w} {(now - b).total_seconds():.0f}s ago" for w, b in beats]
+    return f"{len(rows)} not ready {dict(groups)}, e.g. {examples}; heartbeats: {beating}"
 
 
 def assert_exactly_one_current_summary(factory: SessionFactory, expected: int) -> None:
