@@ -3,11 +3,15 @@ provenance paragraph numbers, the embed script and the offline API docs."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import jwt
 import pytest
+
+from kurzum.web.assets import IMMUTABLE, SHORT, fingerprint
+from kurzum.web.embed import EMBED_DIR
 
 from .api.test_reader import _claims, _rsa
 from .conftest import SECRET, World
@@ -242,3 +246,36 @@ def test_docs_load_their_assets_from_kurzum(client: Any) -> None:
         assert "/docs-assets/" in html
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
         assert client.get(f"/docs-assets/{asset}").status_code == 200
+
+
+def test_fingerprinted_assets_are_immutable_and_the_rest_revalidates(client: Any) -> None:
+    """``?v=<content hash>`` URLs may be kept a year; the embed script's URL names no content
+    (``v1`` is the API), so it gets an hour and an ETag, and a 304 on revalidation."""
+    page = client.get("/account/login")
+    urls = re.findall(r'(?:href|src)="(/static/[^"]+\?v=[0-9a-f]{10})"', page.text)
+    docs = client.get("/docs").text + client.get("/redoc").text
+    urls += re.findall(r'"(/docs-assets/[^"]+\?v=[0-9a-f]{10})"', docs)
+    assert any(u.startswith("/static/kurzum.css") for u in urls)
+    assert any(u.startswith("/docs-assets/swagger-ui-bundle.js") for u in urls)
+    assert any(u.startswith("/docs-assets/redoc.standalone.js") for u in urls)
+    for url in urls:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["cache-control"] == IMMUTABLE, url
+    plain = [
+        "/embed/v1/kurzum-summary.js",
+        "/static/kurzum.css",
+        "/static/kurzum.css?v=0000000000",  # a stale fingerprint must not be kept a year
+        "/docs-assets/redoc.standalone.js",
+    ]
+    for url in plain:
+        answer = client.get(url)
+        assert answer.headers["cache-control"] == SHORT, url
+        etag = answer.headers["etag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+        assert again.headers["cache-control"] == SHORT and again.headers["etag"] == etag
+    current = fingerprint(EMBED_DIR / "v1" / "kurzum-summary.js")
+    versioned = client.get(f"/embed/v1/kurzum-summary.js?v={current}")
+    assert versioned.headers["cache-control"] == IMMUTABLE
+    assert versioned.headers["access-control-allow-origin"] == "*"
