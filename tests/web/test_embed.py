@@ -3,6 +3,8 @@ provenance paragraph numbers, the embed script and the offline API docs."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import time
 from typing import Any
@@ -279,3 +281,26 @@ def test_fingerprinted_assets_are_immutable_and_the_rest_revalidates(client: Any
     versioned = client.get(f"/embed/v1/kurzum-summary.js?v={current}")
     assert versioned.headers["cache-control"] == IMMUTABLE
     assert versioned.headers["access-control-allow-origin"] == "*"
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    parts = (d.strip().split() for d in policy.split(";") if d.strip())
+    return {words[0]: words[1:] for words in parts}
+
+
+def test_docs_pages_allow_exactly_their_inline_scripts_by_hash(client: Any) -> None:
+    for path in ("/docs", "/redoc"):
+        response = client.get(path)
+        own, *others = response.headers.get_list("content-security-policy")
+        assert others == ["frame-ancestors 'none'"]  # framing stays kurzum.web.cors's policy
+        policy = _directives(own)
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", response.text, re.S)
+        hashes = [
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in inline
+        ]
+        assert policy["script-src"] == ["'self'", *hashes], path
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+        assert "'unsafe-eval'" not in own and "http" not in own  # nothing from elsewhere
+    swagger = client.get("/docs").text
+    assert len(re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", swagger)) == 1  # its start script

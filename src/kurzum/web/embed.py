@@ -25,6 +25,7 @@ from kurzum.web.api.reader import PRIVATE_HEADERS, reader_summary
 from kurzum.web.assets import AssetFiles, asset_url
 from kurzum.web.deps import run_read
 from kurzum.web.errors import ERROR_RESPONSES
+from kurzum.web.headers import docs_csp
 from kurzum.web.i18n import as_language, catalogue
 from kurzum.web.pages.templating import environment
 from kurzum.web.schemas import ExternalId, ReaderSummaryOut, Slug
@@ -74,20 +75,30 @@ def install(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{title} – API",
-            swagger_js_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "swagger-ui-bundle.js"),
-            swagger_css_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "swagger-ui.css"),
-            swagger_favicon_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "favicon.png"),
+        return _with_csp(
+            get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{title} – API",
+                swagger_js_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "swagger-ui-bundle.js"),
+                swagger_css_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "swagger-ui.css"),
+                swagger_favicon_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "favicon.png"),
+            )
         )
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{title} – API",
-            redoc_js_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "redoc.standalone.js"),
-            redoc_favicon_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "favicon.png"),
-            with_google_fonts=False,
+        return _with_csp(
+            get_redoc_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{title} – API",
+                redoc_js_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "redoc.standalone.js"),
+                redoc_favicon_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "favicon.png"),
+                with_google_fonts=False,
+            )
         )
+
+
+def _with_csp(page: HTMLResponse) -> HTMLResponse:
+    """``page`` with its own Content-Security-Policy (its inline script allowed by hash)."""
+    page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
+    return page
