@@ -63,6 +63,7 @@ def test_unsupported_record_language_is_detected_and_refused() -> None:
         ('{"text": ""}', "text"),
         ("[1, 2]", "JSON object"),
         ('{"text": "x",', "invalid JSON"),
+        ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested deeper than 64"),
     ],
 )
 def test_bad_records_are_input_errors(payload: str, message: str) -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from kurzum.errors import KurzumError
-from kurzum.text import find_bad_text, scrub, text_ok
+from kurzum.text import find_bad_text, json_too_deep, scrub, text_ok
 from kurzum.web.jsonl import jsonl_lines
 from kurzum.web.schemas import ArticleIn, BulletsIn, RegisterIn, SubscriptionIn
 from tests.conftest import run_async
@@ -60,7 +60,7 @@ def _all_text_ok(value: Any) -> bool:
 @given(
     model=st.sampled_from(MODELS),
     data=st.data(),
-    depth=st.sampled_from([0, 1, 50, 900, 5000]),
+    depth=st.sampled_from([0, 1, 50, 900, 100_000]),
 )
 def test_request_models_accept_storable_text_or_refuse(
     model: Any, data: st.DataObject, depth: int
@@ -74,6 +74,40 @@ def test_request_models_accept_storable_text_or_refuse(
     except ValidationError:
         return
     assert _all_text_ok(accepted.model_dump())
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of arrays and objects (drawn values are shallow: recursion is fine)."""
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    return 0
+
+
+# Text made of what JSON's structure is made of, so strings that look like nesting are common.
+tricky_text = st.text(alphabet=st.sampled_from('[]{}"\\ ,:aé\ud800'), max_size=12)
+tricky_values = st.recursive(
+    st.one_of(st.none(), extreme_int, tricky_text),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(tricky_text, inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+@PROPS
+@given(
+    value=st.one_of(values, tricky_values),
+    limit=st.integers(min_value=0, max_value=6),
+    ascii_only=st.booleans(),
+)
+def test_json_depth_scan_matches_the_parsed_depth(value: Any, limit: int, ascii_only: bool) -> None:
+    """Strings full of brackets, quotes and backslashes never count; real nesting always does."""
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    deeper = _depth(value) > limit
+    assert json_too_deep(text, limit) is deeper
+    assert json_too_deep(text.encode("utf-8", "surrogatepass"), limit) is deeper
 
 
 @PROPS

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from kurzum.errors import BusyError
 from kurzum.storage.tables import utcnow
 from kurzum.usecases.throttle import Backoff, Ceiling, RateLimit
 from tests.conftest import PASSWORD, run_async
@@ -202,3 +205,70 @@ def test_registration_can_be_closed(world: World, app: FastAPI) -> None:
         "/api/v1/auth/register", json={"email": "neu@example.org", "password": "y" * 14}
     )
     assert answer.status_code == 403
+
+
+class CountingGate:
+    """A hashing gate that refuses every slot (as if all were busy) and counts the requests."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        self.asked += 1
+        raise BusyError("too many logins and registrations at once; try again", retry_after=2)
+        yield  # pragma: no cover - never reached
+
+
+def test_throttled_registration_never_asks_for_a_hashing_slot(world: World, app: FastAPI) -> None:
+    """The attempt is counted before a slot is taken: a throttled client gets 429 (not 503 after
+    waiting for a slot), and the attempts spent while hashing was busy still count."""
+    clock = _clock(app)
+    limit = app.state.settings.register_max_per_client
+    gate = CountingGate()
+    app.state.hash_gate = gate
+    client = _client(app, "198.51.100.7")
+    form = TestClient(app, client=("198.51.100.7", 40001))
+    for n in range(limit):
+        body = {"email": f"n{n}@example.org", "password": "y" * 14}
+        assert client.post("/api/v1/auth/register", json=body).status_code == 503
+    assert gate.asked == limit
+    refused = client.post(
+        "/api/v1/auth/register", json={"email": "n99@example.org", "password": "y" * 14}
+    )
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "too_many_requests"
+    page = form.get("/account/register")
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    answer = form.post(
+        "/account/register",
+        data={"email": "p@example.org", "password": "y" * 14, "csrf_token": csrf},
+    )
+    assert answer.status_code == 429
+    assert gate.asked == limit  # neither throttled attempt asked for a slot
+    clock.advance(3600)
+    assert (
+        client.post(
+            "/api/v1/auth/register", json={"email": "q@example.org", "password": "y" * 14}
+        ).status_code
+        == 503
+    )
+    assert gate.asked == limit + 1
+
+
+def test_weak_passwords_are_refused_without_a_slot_and_not_counted(
+    world: World, app: FastAPI
+) -> None:
+    _clock(app)
+    gate = CountingGate()
+    app.state.hash_gate = gate
+    client = _client(app, "198.51.100.9")
+    limit = app.state.settings.register_max_per_client
+    for _ in range(limit + 2):
+        weak = client.post(
+            "/api/v1/auth/register", json={"email": "w@example.org", "password": "short"}
+        )
+        assert weak.status_code == 422
+    assert gate.asked == 0
+    body = {"email": "w@example.org", "password": "y" * 14}
+    assert client.post("/api/v1/auth/register", json=body).status_code == 503  # not throttled

@@ -55,8 +55,8 @@ def test_one_bad_bulk_line_does_not_fail_the_others(world: World) -> None:
     lines = [
         json.dumps({"external_id": "ok1", "body": BODY}),
         '{"external_id": "bad", "body": SURROGATE}'.replace("SURROGATE", SURROGATE),
-        "[" * 100_000 + "]" * 100_000,  # RecursionError in json.loads
-        '{"external_id": "deep", "body": ' + "[" * 5000 + "]" * 5000 + "}",
+        "[" * 100_000 + "]" * 100_000,  # measured and refused before json.loads
+        '{"external_id": "deep", "body": ' + "[" * 100_000 + "]" * 100_000 + "}",
         json.dumps({"external_id": "ok2", "body": BODY}),
     ]
     response = world.client.post(
@@ -67,6 +67,41 @@ def test_one_bad_bulk_line_does_not_fail_the_others(world: World) -> None:
     assert response.status_code == 200, response.text
     results = [(r["line"], r["result"]) for r in response.json()["lines"]]
     assert results == [(1, "created"), (2, "error"), (3, "error"), (4, "error"), (5, "created")]
+    errors = [r["error"] for r in response.json()["lines"]]
+    assert errors[2] == errors[3] == "the JSON is nested deeper than 64 levels"
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_deeply_nested_json_bodies_are_refused_before_parsing(world: World) -> None:
+    """100,000 levels: the nesting is measured on the raw body, so no parser ever recurses."""
+    put = "/api/v1/publisher/articles/deep"
+    for path, headers in (
+        (put, world.auth() | JSON),
+        (put, world.auth() | {"Content-Type": "application/merge-patch+json"}),
+        (put, world.auth()),  # no content type: FastAPI parses the body as JSON anyway
+        ("/api/v1/auth/register", JSON),
+        ("/api/v1/no-such-route", JSON),
+    ):
+        body = ('{"title": "T", "body": ' + DEEP + "}").encode()
+        response = world.client.request(
+            "PUT" if path == put else "POST", path, content=body, headers=headers
+        )
+        assert_shape(response, 422)
+        assert "nested deeper than 64 levels" in response.json()["error"]["message"], path
+    in_strings = {"title": "[" * 500 + '\\"{', "body": "{" * 10_000 + BODY}  # text, not nesting
+    nested_in_text = json.dumps(in_strings)
+    assert world.client.put(put, content=nested_in_text, headers=world.auth() | JSON).is_success
+
+
+def test_json_up_to_the_depth_limit_reaches_the_schema(world: World) -> None:
+    body = '{"title": ' + "[" * 63 + "]" * 63 + ', "body": "x"}'
+    response = world.client.put(
+        "/api/v1/publisher/articles/d63", content=body, headers=world.auth() | JSON
+    )
+    assert_shape(response, 422)
+    assert "nested deeper" not in response.text  # the schema refused it, not the depth check
 
 
 def test_editor_bullets_and_reasons_with_surrogates_are_422_and_nothing_is_stored(

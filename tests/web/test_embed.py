@@ -3,11 +3,17 @@ provenance paragraph numbers, the embed script and the offline API docs."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import time
 from typing import Any
 
 import jwt
 import pytest
+
+from kurzum.web.assets import IMMUTABLE, SHORT, fingerprint
+from kurzum.web.embed import EMBED_DIR
 
 from .api.test_reader import _claims, _rsa
 from .conftest import SECRET, World
@@ -242,3 +248,59 @@ def test_docs_load_their_assets_from_kurzum(client: Any) -> None:
         assert "/docs-assets/" in html
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
         assert client.get(f"/docs-assets/{asset}").status_code == 200
+
+
+def test_fingerprinted_assets_are_immutable_and_the_rest_revalidates(client: Any) -> None:
+    """``?v=<content hash>`` URLs may be kept a year; the embed script's URL names no content
+    (``v1`` is the API), so it gets an hour and an ETag, and a 304 on revalidation."""
+    page = client.get("/account/login")
+    urls = re.findall(r'(?:href|src)="(/static/[^"]+\?v=[0-9a-f]{10})"', page.text)
+    docs = client.get("/docs").text + client.get("/redoc").text
+    urls += re.findall(r'"(/docs-assets/[^"]+\?v=[0-9a-f]{10})"', docs)
+    assert any(u.startswith("/static/kurzum.css") for u in urls)
+    assert any(u.startswith("/docs-assets/swagger-ui-bundle.js") for u in urls)
+    assert any(u.startswith("/docs-assets/redoc.standalone.js") for u in urls)
+    for url in urls:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["cache-control"] == IMMUTABLE, url
+    plain = [
+        "/embed/v1/kurzum-summary.js",
+        "/static/kurzum.css",
+        "/static/kurzum.css?v=0000000000",  # a stale fingerprint must not be kept a year
+        "/docs-assets/redoc.standalone.js",
+    ]
+    for url in plain:
+        answer = client.get(url)
+        assert answer.headers["cache-control"] == SHORT, url
+        etag = answer.headers["etag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+        assert again.headers["cache-control"] == SHORT and again.headers["etag"] == etag
+    current = fingerprint(EMBED_DIR / "v1" / "kurzum-summary.js")
+    versioned = client.get(f"/embed/v1/kurzum-summary.js?v={current}")
+    assert versioned.headers["cache-control"] == IMMUTABLE
+    assert versioned.headers["access-control-allow-origin"] == "*"
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    parts = (d.strip().split() for d in policy.split(";") if d.strip())
+    return {words[0]: words[1:] for words in parts}
+
+
+def test_docs_pages_allow_exactly_their_inline_scripts_by_hash(client: Any) -> None:
+    for path in ("/docs", "/redoc"):
+        response = client.get(path)
+        own, *others = response.headers.get_list("content-security-policy")
+        assert others == ["frame-ancestors 'none'"]  # framing stays kurzum.web.cors's policy
+        policy = _directives(own)
+        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", response.text, re.S)
+        hashes = [
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in inline
+        ]
+        assert policy["script-src"] == ["'self'", *hashes], path
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+        assert "'unsafe-eval'" not in own and "http" not in own  # nothing from elsewhere
+    swagger = client.get("/docs").text
+    assert len(re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", swagger)) == 1  # its start script

@@ -21,6 +21,7 @@ from kurzum.errors import InputError, KurzumError
 from kurzum.ingest.dates import parse_date
 from kurzum.models import content_hash
 from kurzum.storage.articles import ArticleInput
+from kurzum.text import load_json
 from kurzum.usecases.inputs import BulkArticleIn, to_input
 
 ARCHIVE_SUFFIXES = (".jsonl", ".ndjson")
@@ -77,9 +78,11 @@ def parse_line(line: str | None, number: int, default_language: str) -> Record |
     if not line.strip():
         return None
     try:
-        raw = json.loads(line)
+        raw = load_json(line)  # nesting measured before parsing
     except json.JSONDecodeError:
         return BadLine(number, None, "not valid JSON")
+    except InputError as exc:
+        return BadLine(number, None, str(exc))
     if not isinstance(raw, dict):
         return BadLine(number, None, "a line must hold one JSON object")
     # null means "not given": drop it so the schema's defaults apply.

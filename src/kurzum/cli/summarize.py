@@ -24,6 +24,7 @@ from kurzum.core.options import SummaryOptions
 from kurzum.errors import ConfigError, DecodeError, InputError, KurzumError
 from kurzum.faithfulness import check
 from kurzum.models import Article, FaithfulnessReport, Language, Summary
+from kurzum.text import load_json
 
 if TYPE_CHECKING:
     from kurzum.evaluation.datasets import EvalItem
@@ -204,8 +205,8 @@ def _require_utf8(raw: bytes) -> None:
 def _line_id(line: str) -> str | None:
     """The ``id`` of a line that is JSON but not a valid article, to label its error."""
     try:
-        value = json.loads(line)
-    except ValueError:
+        value = load_json(line)
+    except (ValueError, InputError):
         return None
     ident = value.get("id") if isinstance(value, dict) else None
     return str(ident) if isinstance(ident, str | int) else None

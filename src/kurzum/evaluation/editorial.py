@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kurzum.errors import InputError
+from kurzum.text import load_json
 
 LABEL_FIELDS = ("standalone", "grammatical", "fact", "main_news", "acceptable")
 Key = tuple[str, str, int, str]
@@ -63,9 +64,11 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = load_json(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        except InputError as exc:
+            raise InputError(f"{path}:{number}: {exc}") from None
         if not isinstance(row, dict):
             raise InputError(f"{path}:{number}: not a JSON object")
         yield row

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kurzum.errors import InputError
 from kurzum.ingest.draft import Draft
 from kurzum.models import parse_language
+from kurzum.text import load_json
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
@@ -77,18 +78,20 @@ def parse_record(value: Any) -> ArticleRecord:
 
 
 def parse_json(text: str) -> ArticleRecord:
-    """Parse a JSON document holding one article object."""
+    """Parse a JSON document holding one article object (InputError when it is not JSON or
+    nests too deeply)."""
     try:
-        value = json.loads(text)
+        value = load_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}") from exc
     return parse_record(value)
 
 
 def parse_jsonl_line(line: str) -> ArticleRecord:
-    """Parse one JSONL line holding one article object."""
+    """Parse one JSONL line holding one article object (InputError when it is not JSON or
+    nests too deeply)."""
     try:
-        value = json.loads(line)
+        value = load_json(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at column {exc.colno}") from exc
     return parse_record(value)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import re
 
+from kurzum.errors import InputError
 from kurzum.llm.errors import AnswerFormatError
+from kurzum.text import load_json
 
 # A list marker some models put in front of each bullet ("- ", "• ") is not content. Numbered
 # markers ("1. ") are kept: "3. Oktober" opens many a German bullet.
@@ -28,9 +30,11 @@ def parse_bullets(content: str) -> list[str]:
     if not text:
         raise AnswerFormatError("empty answer")
     try:
-        data = json.loads(text)
+        data = load_json(text)  # the model's answer may nest anything: measured first
     except json.JSONDecodeError as exc:
         raise AnswerFormatError(f"invalid JSON: {exc.msg} (character {exc.pos})") from None
+    except InputError as exc:
+        raise AnswerFormatError(str(exc)) from None
     if not isinstance(data, dict):
         raise AnswerFormatError(f"expected an object, got {type(data).__name__}")
     if set(data) != {"bullets"}:

@@ -28,28 +28,35 @@ class LoggedIn:
     token: str
 
 
-def register(
-    session: Session,
-    settings: Settings,
-    email: str,
-    password: str,
-    display_name: str = "",
-    *,
-    client: str,
-    now: datetime,
+def admit_registration(
+    session: Session, settings: Settings, email: str, password: str, *, client: str, now: datetime
 ) -> None:
-    """Create a reader account; a taken email costs the same time and answers the same.
+    """Count one registration attempt of ``client``, or refuse it, before any hashing.
 
-    PermissionDeniedError when self-registration is closed; WeakPasswordError when the
-    password breaks the rule (before anything is looked up); ThrottledError past
-    ``register_max_per_client`` registrations of this client address in an hour."""
+    The web layer calls this before it takes a password-hashing slot, so throttled anonymous
+    traffic never spends hashing capacity. PermissionDeniedError when self-registration is
+    closed; InputError for an unusable email and WeakPasswordError when the password breaks
+    the rule (neither counted: nothing was tried); ThrottledError past
+    ``register_max_per_client`` attempts of this client address in an hour. The attempt is
+    committed: it counts even when the registration then fails."""
     if not settings.registration_open:
         raise PermissionDeniedError("registration is closed; ask an administrator")
-    normalized = accounts.normalize_email(email)
+    accounts.normalize_email(email)
     accounts.check_password_strength(password)
     limit = register_limit(settings)
     check_rate(session, limit, "register:" + client, now, "too many registrations; try later")
-    session.commit()  # the attempt counts even when the rest fails
+    session.commit()
+
+
+def register(
+    session: Session,
+    email: str,
+    password: str,
+    display_name: str = "",
+) -> None:
+    """Create a reader account (argon2: call it holding a hashing slot, after
+    :func:`admit_registration`); a taken email costs the same time and answers the same."""
+    normalized = accounts.normalize_email(email)
     try:
         with session.begin_nested():
             accounts.create_user(session, normalized, password, display_name=display_name)

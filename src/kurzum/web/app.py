@@ -17,6 +17,7 @@ from kurzum.logs import configure_logging
 from kurzum.settings import Settings
 from kurzum.storage.db import SessionFactory, make_engine, make_session_factory
 from kurzum.storage.tables import utcnow
+from kurzum.text import DEPTH_MESSAGE, json_too_deep
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web import embed, errors, ops, pages
 from kurzum.web.api import accounts, admin, editor, publisher, reader, webhooks
@@ -35,11 +36,25 @@ SETTINGS_ENV = "KURZUM_SERVE_SETTINGS"
 STREAMED_ROUTES = frozenset({("POST", "/api/v1/publisher/articles/bulk")})
 
 
+def _json_body(scope: Scope) -> bool:
+    """True when FastAPI would parse this request's body as JSON: no content type, or
+    ``application/json`` or ``application/*+json`` (its own rule)."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            kind: bytes = value.split(b";", 1)[0].strip().lower()
+            return kind == b"application/json" or (
+                kind.startswith(b"application/") and kind.endswith(b"+json")
+            )
+    return True
+
+
 class BodyLimitMiddleware:
-    """Answer 413 in the error shape when a request body exceeds the limit (never a 500).
+    """Answer 413 in the error shape when a request body exceeds the limit, and 422 when a
+    JSON body nests deeper than :data:`kurzum.text.MAX_JSON_DEPTH` (measured before any
+    parser sees it), never a 500.
 
     Only the exact bulk route is passed through unread: it authenticates first and then
-    streams its body under its own limits (kurzum.web.jsonl)."""
+    streams its body under its own limits (kurzum.web.jsonl), measuring each line."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -69,6 +84,10 @@ class BodyLimitMiddleware:
             body.append(chunk)
             more = message.get("more_body", False)
         payload = b"".join(body)
+        if payload and _json_body(scope) and json_too_deep(payload):
+            response = errors.error_response(422, "invalid_input", DEPTH_MESSAGE)
+            await response(scope, receive, send)
+            return
         sent = False
 
         async def replay() -> Message:

@@ -11,8 +11,6 @@ and the API docs served without a CDN.
 
 from __future__ import annotations
 
-import os
-from os import PathLike
 from pathlib import Path
 from typing import Annotated
 
@@ -21,13 +19,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
-from starlette.types import Scope
 
 from kurzum.storage.db import engine_of
 from kurzum.web.api.reader import PRIVATE_HEADERS, reader_summary
+from kurzum.web.assets import AssetFiles, asset_url
 from kurzum.web.deps import run_read
 from kurzum.web.errors import ERROR_RESPONSES
+from kurzum.web.headers import docs_csp
 from kurzum.web.i18n import as_language, catalogue
 from kurzum.web.pages.templating import environment
 from kurzum.web.schemas import ExternalId, ReaderSummaryOut, Slug
@@ -35,7 +33,6 @@ from kurzum.web.schemas import ExternalId, ReaderSummaryOut, Slug
 EMBED_DIR = Path(__file__).with_name("static") / "embed"
 DOCS_ASSETS = Path(fastapi_offline.__file__).with_name("static")
 DOCS_STATIC = "/docs-assets"
-SCRIPT_CACHE = "public, max-age=3600"
 
 router = APIRouter(prefix="/api/v1/reader", tags=["reader"], responses=ERROR_RESPONSES)
 
@@ -72,41 +69,36 @@ def install(app: FastAPI) -> None:
 
     ``app`` must be created with ``docs_url=None, redoc_url=None``."""
     app.include_router(router)
-    app.mount("/embed", CachedStatic(directory=EMBED_DIR), name="embed")
-    app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+    app.mount("/embed", AssetFiles(directory=EMBED_DIR), name="embed")
+    app.mount(DOCS_STATIC, AssetFiles(directory=DOCS_ASSETS), name="docs-assets")
     title = app.title
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{title} – API",
-            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
-            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_STATIC}/favicon.png",
+        return _with_csp(
+            get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{title} – API",
+                swagger_js_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "swagger-ui-bundle.js"),
+                swagger_css_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "swagger-ui.css"),
+                swagger_favicon_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "favicon.png"),
+            )
         )
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{title} – API",
-            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
-            redoc_favicon_url=f"{DOCS_STATIC}/favicon.png",
-            with_google_fonts=False,
+        return _with_csp(
+            get_redoc_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{title} – API",
+                redoc_js_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "redoc.standalone.js"),
+                redoc_favicon_url=asset_url(DOCS_STATIC, DOCS_ASSETS, "favicon.png"),
+                with_google_fonts=False,
+            )
         )
 
 
-class CachedStatic(StaticFiles):
-    """Static files with a public cache lifetime (the versioned embed script)."""
-
-    def file_response(
-        self,
-        full_path: PathLike[str] | str,
-        stat_result: os.stat_result,
-        scope: Scope,
-        status_code: int = 200,
-    ) -> Response:
-        response = super().file_response(full_path, stat_result, scope, status_code)
-        response.headers["Cache-Control"] = SCRIPT_CACHE
-        return response
+def _with_csp(page: HTMLResponse) -> HTMLResponse:
+    """``page`` with its own Content-Security-Policy (its inline script allowed by hash)."""
+    page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
+    return page

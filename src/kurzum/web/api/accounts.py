@@ -9,9 +9,13 @@ Throttles count the client address of ``web.client`` (X-Forwarded-For only from
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from kurzum.settings import Settings
 from kurzum.storage import accounts
 from kurzum.storage.tables import Subscription, User, utcnow
 from kurzum.usecases import accounts as usecase
@@ -42,25 +46,37 @@ router = APIRouter(prefix="/api/v1/auth", tags=["accounts"], responses=ERROR_RES
 REGISTERED = "If this address can be registered, the account now exists: log in with your password."
 
 
+async def register_account(
+    request: Request, session: Session, settings: Settings, data: RegisterIn
+) -> None:
+    """Register ``data`` for the API and the form alike: the attempt is counted (or refused)
+    first, and only then is a hashing slot taken for argon2, so throttled anonymous traffic
+    never waits for or spends hashing capacity. Both steps run in the thread pool."""
+    await run_in_threadpool(
+        partial(
+            usecase.admit_registration,
+            session,
+            settings,
+            data.email,
+            data.password,
+            client=client_address(request),
+            now=limits.now(request),
+        )
+    )
+    async with limits.hash_gate(request).slot():
+        await run_in_threadpool(
+            partial(usecase.register, session, data.email, data.password, data.display_name)
+        )
+
+
 @router.post("/register", status_code=202, summary="Register a reader account")
-def register(
-    data: RegisterIn,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    slot: HashSlot,
+async def register(
+    data: RegisterIn, request: Request, session: SessionDep, settings: SettingsDep
 ) -> MessageOut:
     """The same answer whether or not the email was taken (no user enumeration); each client
-    address may register ``register_max_per_client`` times per hour (429 beyond)."""
-    usecase.register(
-        session,
-        settings,
-        data.email,
-        data.password,
-        data.display_name,
-        client=client_address(request),
-        now=limits.now(request),
-    )
+    address may register ``register_max_per_client`` times per hour (429 beyond, before any
+    password is hashed)."""
+    await register_account(request, session, settings, data)
     return MessageOut(message=REGISTERED)
 
 

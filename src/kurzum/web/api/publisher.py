@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from json import JSONDecodeError
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request, Response
@@ -16,7 +16,7 @@ from kurzum.storage import articles as repo
 from kurzum.storage import summaries
 from kurzum.storage.articles import ArticleInput
 from kurzum.storage.tables import ApiKey, Article, Publication
-from kurzum.text import text_ok
+from kurzum.text import load_json, text_ok
 from kurzum.usecases import articles, inputs
 from kurzum.usecases.dispatch import Dispatcher
 from kurzum.web.deps import (
@@ -132,15 +132,13 @@ def _bulk_line(batch: articles.Batch, line: Line) -> BulkLineOut:
         return _line_error(number, None, "line too long")
     external_id: str | None = None
     try:
-        raw = json.loads(line.text)
+        raw = load_json(line.text)  # nesting measured before parsing
         if isinstance(raw, dict) and isinstance(raw.get("external_id"), str):
             external_id = raw["external_id"] if text_ok(raw["external_id"]) else None
         item = BulkArticleIn.model_validate(raw)
         result = batch.put(item.external_id, to_input(item, batch.pub))
-    except json.JSONDecodeError:
+    except JSONDecodeError:
         return _line_error(number, None, "not valid JSON")
-    except RecursionError:
-        return _line_error(number, None, "JSON nested too deeply")
     except ValidationError as exc:
         fields = ", ".join(f"{f.field}: {f.message}" for f in validation_fields(exc.errors()))
         return _line_error(number, external_id, fields)

@@ -1,13 +1,14 @@
 """Server-rendered reader, editor and admin pages (Jinja2) on the service's FastAPI app.
 
-``install(app)`` adds the page routes and serves ``/static`` (CSS, a little plain JS).
+``install(app)`` adds the page routes and serves ``/static`` (CSS, a little plain JS; cache
+headers by :mod:`kurzum.web.assets`).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
+from kurzum.web.assets import AssetFiles
 from kurzum.web.pages import access, account, admin, check, editor, reader
 from kurzum.web.pages.templating import static_dir
 
@@ -25,4 +26,4 @@ router.include_router(admin.router)
 def install(app: FastAPI) -> None:
     """Register the page routes and the static files on ``app``."""
     app.include_router(router)
-    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    app.mount("/static", AssetFiles(directory=static_dir()), name="static")

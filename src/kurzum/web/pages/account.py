@@ -20,7 +20,7 @@ from kurzum.storage import accounts
 from kurzum.storage.passwords import MIN_PASSWORD
 from kurzum.usecases import accounts as usecase
 from kurzum.web import limits
-from kurzum.web.api.accounts import subscription_out
+from kurzum.web.api.accounts import register_account, subscription_out
 from kurzum.web.auth import SESSION_COOKIE, clear_session_cookies, set_session_cookies
 from kurzum.web.client import client_address
 from kurzum.web.deps import RequiredLogin
@@ -116,25 +116,13 @@ def _register_context(email: str, error: str | None, *, done: bool) -> dict[str,
 
 @router.post("/register", name="page_register_submit")
 async def register_submit(page: PageDep, email: Email = "", password: Password = "") -> Response:
-    """Register as the accounts API does: the same answer whether or not the email was taken.
-
-    The registration (argon2, database) runs in the thread pool."""
+    """Register as the accounts API does (the same code): the same answer whether or not the
+    email was taken; the attempt counts before any hashing, which runs in the thread pool."""
     await page.check_anonymous_form()
     try:
         data = RegisterIn(email=email, password=password)
-        async with hash_gate(page.request).slot():  # argon2 off the event loop, bounded
-            await run_in_threadpool(
-                partial(
-                    usecase.register,
-                    page.session,
-                    page.settings,
-                    data.email,
-                    data.password,
-                    data.display_name,
-                    client=client_address(page.request),
-                    now=limits.now(page.request),
-                )
-            )
+        # counted before a hashing slot is taken; argon2 off the event loop, bounded
+        await register_account(page.request, page.session, page.settings, data)
     except ValidationError:
         message = page.gettext("error.bad_input", detail="email")
         return page.render(

@@ -7,7 +7,6 @@ the CSRF token to the context and sets the cache headers: pages depend on the se
 
 from __future__ import annotations
 
-import hashlib
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from kurzum.models import LANGUAGES, Language
 from kurzum.storage.rules import is_editor
 from kurzum.text import scrub
+from kurzum.web.assets import asset_url
 from kurzum.web.i18n import LANG_COOKIE, catalogue, choose_language
 from kurzum.web.pages.jsonld import PAYWALLED_CLASS
 
@@ -65,12 +65,6 @@ def static_dir() -> Path:
     return _web_dir() / "static"
 
 
-@cache
-def _static_version(name: str) -> str:
-    """Content hash of a static file, appended to its URL so browsers refetch after changes."""
-    return hashlib.sha256((static_dir() / name).read_bytes()).hexdigest()[:10]
-
-
 # Paths of parameterless routes per app: resolving a name walks every route (~60 µs), and the
 # page chrome asks for four or five of them on every page.
 _FIXED_URLS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
@@ -88,8 +82,10 @@ def _page_url(context: Mapping[str, Any], name: str, /, **params: Any) -> str:
     return url
 
 
+@cache
 def _static_url(name: str) -> str:
-    return f"/static/{name}?v={_static_version(name)}"
+    """``/static/name?v=<fingerprint>``: cached for a year by browsers (kurzum.web.assets)."""
+    return asset_url("/static", static_dir(), name)
 
 
 @cache
