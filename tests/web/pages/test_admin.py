@@ -222,3 +222,8 @@ def test_admin_forms_need_the_csrf_token_and_pages_have_no_inline_code(admin: Te
         html = admin.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert "<style" not in html and " style=" not in html and " onclick=" not in html, path
+
+
+def test_the_navigation_has_one_admin_link(admin: TestClient) -> None:
+    nav = admin.get("/admin/publications").text.split('class="kz-nav"', 1)[1].split("</nav>")[0]
+    assert len(re.findall(r'href="/admin[^"]*"', nav)) == 1
