@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from kurzum.core.resolve import substitute
-from kurzum.core.rules import raw_rules
+from kurzum.core.rules import needed_literals, raw_rules, rules
 from kurzum.core.segment import split_article
 from kurzum.core.shorten import Shortened, shorten
 from kurzum.core.standalone import classify
@@ -91,3 +92,43 @@ def test_every_language_has_substitutions_and_refusals() -> None:
         examples = raw_rules(language)["resolve"]["examples"]
         assert any(e["expect"] for e in examples)
         assert any(not e["expect"] for e in examples)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"\bnämlich\b", ("nämlich",)),
+        (r"\b(?:zugleich|ebenfalls)\b", ("ebenfalls", "zugleich")),
+        (r"\b(?:des|dem)\s+\d+-[Jj]ährigen\b", ("ährigen",)),
+        (r"(?<=\w)\s+dagegen\b", ("dagegen",)),
+        (r"\b(?:ab|cd)\b", ()),  # too short to say anything
+        (r"^\W*Dies\s+ist", ()),  # anchored: fails fast without a test
+        (r"(?i:\bwohl\b)", ()),  # case-insensitive
+        (r"\b(?:dort|\d+)\b", ()),  # one branch needs no literal
+        (r"(?:Hallo)?\s+Welt", ("Welt",)),  # an optional part is not needed
+    ],
+)
+def test_needed_literals(pattern: str, literals: tuple[str, ...]) -> None:
+    assert needed_literals(pattern) == literals
+
+
+def test_literal_tests_never_change_a_rule_class() -> None:
+    """Gated classes answer exactly as the plain alternation of their patterns does."""
+    texts: list[str] = []
+    for language in LANGUAGES:
+        data = raw_rules(language)
+        for section in (data["standalone"], data["nofact"], data["noise"]):
+            for example in section.get("examples", []) + section.get("counterexamples", []):
+                texts.append(example["text"] if isinstance(example, dict) else example)
+    texts += ["Er war nämlich dort.", "Dies gilt zugleich für den 35-Jährigen.", "dagegen"]
+    for language in LANGUAGES:
+        data, table = raw_rules(language), rules(language)
+        for name, patterns in (
+            ("references", data["standalone"]["references"]),
+            ("fragment", data["standalone"]["fragment"]),
+            ("nofact", data["nofact"]["patterns"]),
+            ("noise", data["noise"]["patterns"]),
+        ):
+            plain = re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+            for text in texts:
+                assert getattr(table, name).found(text) == (plain.search(text) is not None)

@@ -11,6 +11,7 @@ three usable sentences (news put the main facts first). Only the title factor is
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 
 from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo
@@ -25,18 +26,17 @@ def concept_weights(
     infos: list[SentenceInfo], head: frozenset[str], calibration: Calibration
 ) -> dict[str, float]:
     """The weight of every content stem of the article; ``head``: the title's and lead's."""
-    frequency: Counter[str] = Counter()
-    for info in infos:
-        frequency.update(info.stems)
-    first_rank: dict[str, int] = {}
-    for info in reversed(infos):  # earlier sentences overwrite later ones: the first rank wins
-        first_rank.update(dict.fromkeys(info.stems, info.rank))
+    frequency = Counter(chain.from_iterable(info.stems for info in infos))
+    # Ranks only grow along the article, so a stem is first used among the early sentences
+    # exactly when some early sentence uses it.
+    early = frozenset().union(*(info.stems for info in infos if info.rank < EARLY_SENTENCES))
+    title = 1 + calibration.title
     weights: dict[str, float] = {}
     for stem, count in frequency.items():
         weight = count**0.5
         if stem in head:
-            weight *= 1 + calibration.title
-        if first_rank[stem] < EARLY_SENTENCES:
+            weight *= title
+        if stem in early:
             weight *= 1 + _EARLY
         weights[stem] = weight
     return weights

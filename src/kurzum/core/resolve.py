@@ -368,7 +368,14 @@ def _gender_of(word: str, rules: Table) -> str:
 
 def _is_title(word: str, titles: tuple[str, ...]) -> bool:
     """``word`` is one of ``titles`` or a compound ending in a long one ("Aussenministerin")."""
-    return any(word == t or (len(t) >= 4 and word.endswith(t)) for t in titles)
+    exact, endings = _title_forms(titles)
+    return word in exact or word.endswith(endings)
+
+
+@cache
+def _title_forms(titles: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``titles`` as a set (one lookup per word) and the long ones as compound endings."""
+    return frozenset(titles), tuple(t for t in titles if len(t) >= 4)
 
 
 def _agrees(gender: str | None, shown: str) -> bool:

@@ -179,13 +179,14 @@ def select(
         _form(c.info, calibration) / len(c.short.text) ** calibration.length_exponent
         for c in choices
     ]
+    # Positions no longer eligible: chosen, or a near-duplicate of a chosen bullet. Kept up to
+    # date as bullets are picked, so each pair of candidates is compared once, not every round.
+    out: set[int] = set()
+    _exclude(choices, choices[first], out)
     while len(chosen) < count:
         ranked: list[tuple[float, int]] = []
         for position, choice in enumerate(choices):
-            index = choice.info.sentence.index
-            if index in chosen:
-                continue
-            if any(_overlap(choice, c) > _REDUNDANCY for c in chosen.values()):
+            if position in out:
                 continue
             ranked.append((-_value(choice, weights, covered, scale[position]), position))
         ranked.sort()  # best value first; equal values: the earlier sentence
@@ -201,8 +202,17 @@ def select(
         picked = choices[best]
         chosen[picked.info.sentence.index] = picked
         covered |= picked.stems
+        _exclude(choices, picked, out)
     rest = [chosen[i] for i in sorted(chosen) if i != lede_index]
     return [chosen[lede_index], *rest]
+
+
+def _exclude(choices: list[Choice], picked: Choice, out: set[int]) -> None:
+    """Add to ``out`` the positions of ``picked``'s sentence and of its near-duplicates."""
+    index = picked.info.sentence.index
+    for position, choice in enumerate(choices):
+        if choice.info.sentence.index == index or _overlap(choice, picked) > _REDUNDANCY:
+            out.add(position)
 
 
 def _order(indices: list[int], lede_index: int) -> list[int]:

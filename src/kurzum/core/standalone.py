@@ -56,7 +56,7 @@ def opens_with_reference(text: str, language: Language) -> bool:
                 raw in _FINITE or not raw.endswith(("e", "en", "er", "es", "em", "ste"))
             ):
                 return True
-    return table.references.search(text) is not None
+    return table.references.found(text)
 
 
 def is_verbless(text: str, language: Language) -> bool:
@@ -75,7 +75,7 @@ def is_verbless(text: str, language: Language) -> bool:
 def is_noise(text: str, language: Language) -> bool:
     """A dateline with a byline, a glued subheading or a scraped byline line."""
     table = rules(language)
-    return table.noise.search(text) is not None or any(p.search(text) for p in table.noise_prefix)
+    return table.noise.found(text) or any(p.search(text) for p in table.noise_prefix)
 
 
 def noise_prefix_end(text: str, language: Language) -> int:
@@ -92,9 +92,9 @@ def classify(text: str, language: Language) -> Problem | None:
     table = rules(language)
     if is_noise(text, language):
         return "noise"
-    if table.nofact.search(text):
+    if table.nofact.found(text):
         return "nofact"
-    if table.fragment.search(text) or is_verbless(text, language):
+    if table.fragment.found(text) or is_verbless(text, language):
         return "fragment"
     if opens_with_reference(text, language):
         return "reference"
