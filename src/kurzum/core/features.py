@@ -26,14 +26,19 @@ _FIRST_WORDS = re.compile(r"\W*(\w+(?:['’]\w+)?)(?:\W+(\w+(?:['’]\w+)?))?")
 _CLOSERS = "»«“”\"'’) "
 _END_CLOSERS = "»«“”\"'’)"
 _CLOSING_SINGLE = re.compile(r"\w[.,!?]?['’](?=\s|$|[.,;:!?])")
-_NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
+# (``\d\d*`` rather than ``\d+``: a pattern opening with a single class lets the regex
+# engine skip ahead to the next digit instead of trying every position; same matches.)
+_NUMBER = re.compile(r"\d\d*(?:[.,'’]\d+)*")
 _PAIRED_MARKS = re.compile(r"[«»„“”\"()]")
 _QUOTE_MARKS = re.compile(r"[«„“\"‘]")
 _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"|‘[^’]*’")
 _MIN_WORDS = 5  # fewer words than this is a caption, dateline or heading, never a bullet
 _MIN_CHARS = 25
 _MIN_CONTENT_WORDS = 3  # "One fell in Punjab." says too little to be a key point
-_NAME = re.compile(r"(?<=\s)[A-ZÀ-Ý][\w'’-]+")
+# A capitalised word after a space. The space is matched, not looked behind: a look-behind
+# opening a pattern is tried at every position, and the count is the same (a name never
+# ends on a space, so no match can take the next one's).
+_NAME = re.compile(r"\s[A-ZÀ-Ý][\w'’-]+")
 # Words by which a sentence adds to or points back at an earlier one ("Russland erhielt auch
 # …", "… dementierte diese Berichte"): the bullet is weaker alone.
 _LEANING: dict[Language, frozenset[str]] = {
