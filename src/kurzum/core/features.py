@@ -153,25 +153,31 @@ def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[Sentenc
     table = _stem_table(vocabulary, language)
     infos: list[SentenceInfo] = []
     rank = 0
+    leaning = _LEANING[language]
+    names = language != "de"
     for sentence, words in zip(sentences, lowered, strict=True):
         stems = _stems_of(words, table)
         text = sentence.text
-        ok = _usable(text, len(words), stems)
+        question = text.rstrip(_CLOSERS).endswith("?")
+        if not _usable(text, len(words), stems):
+            # not a bullet: only its concepts and position count, the form flags are not read
+            infos.append(SentenceInfo(sentence, stems, rank, False, False, question, 0.0))
+            continue
         infos.append(
             SentenceInfo(
                 sentence=sentence,
                 stems=stems,
                 rank=rank,
-                usable=ok,
-                opener=ok and opens_with_reference(text, language),
-                question=text.rstrip(_CLOSERS).endswith("?"),
-                quote=_quote_share(text) if ok and _QUOTE_MARKS.search(text) else 0.0,
-                numbers=len(_NUMBER.findall(text)) if ok else 0,
-                names=len(_NAME.findall(text)) if ok and language != "de" else 0,
-                leaning=ok and not _LEANING[language].isdisjoint(words),
+                usable=True,
+                opener=opens_with_reference(text, language),
+                question=question,
+                quote=_quote_share(text) if _QUOTE_MARKS.search(text) else 0.0,
+                numbers=len(_NUMBER.findall(text)),
+                names=len(_NAME.findall(text)) if names else 0,
+                leaning=not leaning.isdisjoint(words),
             )
         )
-        rank += 1 if ok else 0
+        rank += 1
     return infos
 
 

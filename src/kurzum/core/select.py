@@ -15,7 +15,7 @@ bullet is never taken. Bullets 2 and more follow the lede in article order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo, content_stems
@@ -211,6 +211,8 @@ def _exclude(choices: list[Choice], picked: Choice, out: set[int]) -> None:
     """Add to ``out`` the positions of ``picked``'s sentence and of its near-duplicates."""
     index = picked.info.sentence.index
     for position, choice in enumerate(choices):
+        if position in out:
+            continue
         if choice.info.sentence.index == index or _overlap(choice, picked) > _REDUNDANCY:
             out.add(position)
 
@@ -238,7 +240,7 @@ def _resolves(
 
 def _value(choice: Choice, weights: dict[str, float], covered: set[str], factor: float) -> float:
     """The weight of the concepts ``choice`` adds to ``covered``, times its form factor."""
-    return (_BASE + sum(weights.get(stem, 0.0) for stem in choice.stems - covered)) * factor
+    return (_BASE + sum(map(weights.get, choice.stems - covered, repeat(0.0)))) * factor
 
 
 def _overlap(a: Choice, b: Choice) -> float:

@@ -66,8 +66,13 @@ def is_verbless(text: str, language: Language) -> bool:
     word must be one of them, since any other lower-case word may be the verb.
     """
     function_words = rules(language).function_words
+    if not function_words:
+        return False
+    first = _WORDS.search(text)  # most lines fail on their first word: no need for the rest
+    if first is None or first.group().lower() not in function_words:
+        return False
     words = _WORDS.findall(text)
-    if not function_words or len(words) < 2 or words[0].lower() not in function_words:
+    if len(words) < 2:
         return False
     return all(w.lower() in function_words for w in words[1:] if w[0].islower())
 
