@@ -34,31 +34,33 @@ _MIN_LITERAL = 3  # "er", "a" occur in every sentence: no use as a test
 class AnyOf:
     """A class of rule patterns (``nofact``, ``references``, …): does any of them occur?
 
-    Most patterns of a class find nothing in most sentences, yet a regex that does not open
-    with a literal is tried at every position of the text (``\\b(?:dieser|jener)\\b`` costs
-    microseconds per sentence). A pattern that cannot match without one of a few literal
-    words (``needed_literals``) is therefore only searched when ``in`` finds one of them,
-    which is exact (a necessary condition, never a different answer) and many times cheaper.
-    The other patterns are joined into one alternation, as before (one scan).
+    Each pattern is searched on its own, not as one alternation: an alternation is tried at
+    every position of the text with every branch, while a pattern anchored at the start (``^``)
+    fails at once on its own. A pattern that cannot match without one of a few literal
+    words (``needed_literals``) is only searched when ``in`` finds one of them: exact (a
+    necessary condition, never a different answer) and many times cheaper than the regex,
+    which does not open with a literal and so is tried at every position (``\\b(?:dieser|
+    jener)\\b`` costs microseconds per sentence, most of them finding nothing).
     """
 
-    joined: re.Pattern[str] | None
-    gated: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
+    patterns: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]  # (needed literals, pattern)
 
     def found(self, text: str) -> bool:
         """Whether any pattern of the class occurs in ``text``."""
-        for literals, pattern in self.gated:
-            if any(literal in text for literal in literals) and pattern.search(text):
+        for literals, pattern in self.patterns:
+            if literals and not any(literal in text for literal in literals):
+                continue
+            if pattern.search(text):
                 return True
-        return self.joined is not None and self.joined.search(text) is not None
+        return False
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
     """The compiled rules of one language (see the comments in the TOML files).
 
-    Lists of patterns are joined into one alternation each (one regex scan per class); the
-    standalone classes are ``AnyOf``, which tests cheap literals before some patterns.
+    Lists of patterns are joined into one alternation each (one regex scan per class), except
+    the standalone classes (``AnyOf``: searched pattern by pattern, behind literal tests).
     """
 
     clause_openers: frozenset[str]
@@ -93,16 +95,8 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 
 def _any_of(patterns: list[str]) -> AnyOf:
-    """The class of ``patterns``: gated by their needed literals where that pays, else joined."""
-    gated: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
-    rest: list[str] = []
-    for pattern in patterns:
-        literals = needed_literals(pattern)
-        if literals:
-            gated.append((literals, re.compile(pattern)))
-        else:
-            rest.append(pattern)
-    return AnyOf(_any(rest) if rest else None, tuple(gated))
+    """The class of ``patterns``, each with the literals it needs (if any)."""
+    return AnyOf(tuple((needed_literals(p), re.compile(p)) for p in patterns))
 
 
 def needed_literals(pattern: str) -> tuple[str, ...]:
