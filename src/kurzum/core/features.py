@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
@@ -147,10 +148,7 @@ def opens_with_reference(text: str, language: Language) -> bool:
 def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[SentenceInfo]:
     """Content stems, position and form flags of every sentence of an article."""
     lowered = [_WORD.findall(s.text.lower()) for s in sentences]
-    vocabulary: set[str] = set()
-    for words in lowered:
-        vocabulary.update(words)
-    table = _stem_table(vocabulary, language)
+    table = _stem_table(set(chain.from_iterable(lowered)), language)
     infos: list[SentenceInfo] = []
     rank = 0
     leaning = _LEANING[language]

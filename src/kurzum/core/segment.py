@@ -122,9 +122,9 @@ def _is_abbreviation(token: str, line: str, start: int, after: int, language: La
         return False
     if token in ABBREVIATIONS[language] or (len(token) == 1 and token.isalpha()):
         return True
-    if _ACRONYM.fullmatch(token):
+    if "." in token and _ACRONYM.fullmatch(token):
         return True  # "U.S.", "z.B.", "e.g."
-    if _NUMBER.fullmatch(token) and language == "de":
+    if language == "de" and token[:1].isdigit() and _NUMBER.fullmatch(token):
         word = _WORD.match(line, after, after + 40)
         next_word = word.group() if word else ""
         if next_word in _MONTHS["de"] or next_word in _ORDINAL_NOUNS:
