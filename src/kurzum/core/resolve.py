@@ -41,7 +41,7 @@ from kurzum.core.standalone import classify
 from kurzum.core.wordlists import STOPWORDS
 from kurzum.models import Language, Sentence, Source
 
-__all__ = ["Resolved", "Table", "substitute", "table"]
+__all__ = ["Resolved", "Table", "Titles", "substitute", "table"]
 
 _WINDOW = 3  # the antecedent of a description or pronoun is in the three sentences before
 _UPPER = "A-ZÄÖÜÀ-ÖØ-Ý"
@@ -59,6 +59,22 @@ _CONTINUED = re.compile(rf"\s+[{_LOWER}]{{1,4}}-[{_UPPER}]|-")
 
 
 @dataclass(frozen=True, slots=True)
+class Titles:
+    """Title words (lower-cased) as a set, and the long ones (4+ letters) as compound endings.
+
+    Both forms are for speed: ``_is_title`` asks about every word near a pronoun.
+    """
+
+    words: frozenset[str]
+    endings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, titles: list[str]) -> Titles:
+        words = tuple(t.lower() for t in titles)
+        return cls(frozenset(words), tuple(t for t in words if len(t) >= 4))
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     """The compiled ``[resolve]`` rules of one language."""
 
@@ -71,6 +87,7 @@ class Table:
     not_verbs: frozenset[str]
     person_verbs: frozenset[str]
     persons: tuple[str, ...]
+    person_titles: Titles
     decades: dict[str, int]
     not_names: frozenset[str]
     not_before: frozenset[str]
@@ -78,8 +95,8 @@ class Table:
     age_after: tuple[re.Pattern[str], ...]
     age_before: re.Pattern[str]
     name: re.Pattern[str]
-    titles_m: tuple[str, ...]
-    titles_f: tuple[str, ...]
+    titles_m: Titles
+    titles_f: Titles
     cues_m: frozenset[str]
     cues_f: frozenset[str]
     adverbs: frozenset[str]
@@ -105,6 +122,7 @@ def table(language: Language) -> Table:
         not_verbs=frozenset(data["not_verbs"]),
         person_verbs=frozenset(data["person_verbs"]),
         persons=tuple(p.lower() for p in data["persons"]),
+        person_titles=Titles.of(data["persons"]),
         decades={k.lower(): v for k, v in data.get("decades", {}).items()},
         not_names=frozenset(w.lower() for w in data["not_names"]),
         not_before=frozenset(data["not_before"]),
@@ -112,8 +130,8 @@ def table(language: Language) -> Table:
         age_after=tuple(re.compile(p) for p in data["age_after"]),
         age_before=re.compile(data["age_before"]),
         name=name,
-        titles_m=tuple(t.lower() for t in data["titles_m"]),
-        titles_f=tuple(t.lower() for t in data["titles_f"]),
+        titles_m=Titles.of(data["titles_m"]),
+        titles_f=Titles.of(data["titles_f"]),
         cues_m=frozenset(data["cues_m"]),
         cues_f=frozenset(data["cues_f"]),
         adverbs=frozenset(data["adverbs"]),
@@ -366,16 +384,9 @@ def _gender_of(word: str, rules: Table) -> str:
     return ""
 
 
-def _is_title(word: str, titles: tuple[str, ...]) -> bool:
+def _is_title(word: str, titles: Titles) -> bool:
     """``word`` is one of ``titles`` or a compound ending in a long one ("Aussenministerin")."""
-    exact, endings = _title_forms(titles)
-    return word in exact or word.endswith(endings)
-
-
-@cache
-def _title_forms(titles: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """``titles`` as a set (one lookup per word) and the long ones as compound endings."""
-    return frozenset(titles), tuple(t for t in titles if len(t) >= 4)
+    return word in titles.words or word.endswith(titles.endings)
 
 
 def _agrees(gender: str | None, shown: str) -> bool:
@@ -456,7 +467,7 @@ def _by_pronoun(
     # another person in the window ("… traf die Botschafterin", "… and the minister"), one
     # of the pronoun's gender or a role of either: the pronoun may be theirs
     def person(word: str) -> bool:
-        return _gender_of(word, rules) == gender or _is_title(word, rules.persons)
+        return _gender_of(word, rules) == gender or _is_title(word, rules.person_titles)
 
     window = [w.lower() for s in before[-_WINDOW:] for w in _WORDS.findall(s.text)]
     own = _titles(name, before[-_WINDOW:], rules)[0]
