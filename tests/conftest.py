@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -274,3 +275,15 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+@pytest.fixture(autouse=True)
+def _no_heartbeat_left_running() -> Iterator[None]:
+    """A test that starts a worker heartbeat stops it: a thread left beating writes into the
+    next test's database (or a dropped schema) until the interpreter exits."""
+    before = {t.ident for t in threading.enumerate() if t.name == "kurzum-heartbeat"}
+    yield
+    left = [
+        t for t in threading.enumerate() if t.name == "kurzum-heartbeat" and t.ident not in before
+    ]
+    assert not left, f"{len(left)} heartbeat thread(s) still running after the test"

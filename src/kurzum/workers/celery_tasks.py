@@ -69,6 +69,7 @@ class WorkerContext:
         self._pid: int | None = None
         self._factory: SessionFactory | None = None
         self._heartbeat: Heartbeat | None = None
+        self._heartbeat_pid: int | None = None  # the process that started it (forks inherit it)
         self._lock = threading.Lock()
 
     def session_factory(self) -> SessionFactory:
@@ -93,6 +94,7 @@ class WorkerContext:
                 )
                 heartbeat.start()
                 self._heartbeat = heartbeat
+                self._heartbeat_pid = os.getpid()
             return self._heartbeat
 
     def holder(self) -> tasks.Holder:
@@ -111,7 +113,7 @@ class WorkerContext:
     def stop(self) -> None:
         """Stop this process's heartbeat (a clean shutdown)."""
         with self._lock:
-            if self._heartbeat is not None and self._pid == os.getpid():
+            if self._heartbeat is not None and self._heartbeat_pid == os.getpid():
                 self._heartbeat.stop()
             self._heartbeat = None
 
