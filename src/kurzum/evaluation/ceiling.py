@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kurzum.core.calibration import default_calibration
 from kurzum.core.options import SummaryOptions
 from kurzum.core.select import Choice
 from kurzum.core.summarize import prepare
@@ -25,8 +26,8 @@ __all__ = ["boxed_lead", "boxed_oracle"]
 def _pool(article: Article, options: SummaryOptions) -> list[Choice]:
     """The candidates that can stand alone as a bullet, in article order."""
     prepared = prepare(article, options)
-    soft = (options.calibration.soft_chars if options.calibration else None) or options.max_chars
-    return [c for c in prepared.pool(soft) if not c.rejected and not c.leans]
+    calibration = options.calibration or default_calibration()  # as summarize() does
+    return [c for c in prepared.pool(calibration.soft_chars) if not c.rejected and not c.leans]
 
 
 def boxed_lead(article: Article, options: SummaryOptions) -> list[str]:

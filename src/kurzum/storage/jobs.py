@@ -96,15 +96,7 @@ def lease(
 ) -> None:
     """Mark open articles as sent to the broker for ``seconds``: the reconciler leaves them
     alone meanwhile unless their message is found lost (see :class:`Recovery`)."""
-    if not article_ids:
-        return
-    now = now or utcnow()
-    session.execute(
-        update(Article)
-        .where(Article.id.in_(list(article_ids)), Article.status.in_(OPEN_STATES))
-        .values(next_attempt_at=now + timedelta(seconds=seconds), leased_at=now, leased_by=None)
-        .execution_options(synchronize_session=False)
-    )
+    _hold(session, article_ids, None, seconds, now)
 
 
 def claim(
@@ -117,6 +109,17 @@ def claim(
 ) -> None:
     """Worker process ``worker`` runs these articles for at most ``seconds``: while it beats the
     reconciler leaves them alone; when it stops they are sent again at once."""
+    _hold(session, article_ids, worker, seconds, now)
+
+
+def _hold(
+    session: Session,
+    article_ids: Sequence[int],
+    worker: str | None,
+    seconds: float,
+    now: datetime | None,
+) -> None:
+    """Due again in ``seconds``, held by ``worker`` (None: by the broker); open articles only."""
     if not article_ids:
         return
     now = now or utcnow()
