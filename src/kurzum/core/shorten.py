@@ -34,8 +34,9 @@ _DATELINE = re.compile(
 
 _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
     "de": re.compile(
-        r",\s+(?:wie\s[^,;:«»„“\"]{0,60}?(?:mitteilte|mitteilt|sagte|sagt|berichtete|berichtet|"
-        r"schreibt|schrieb|meldete|meldet|bestätigte|erklärte|erklärt|hiess|hieß|heisst|heißt)|"
+        r",\s+(?:wie\s[^,;:«»„“\"]{0,80}?(?:mitteilte|mitteilt|sagte|sagt|berichtete|berichtet|"
+        r"schreibt|schrieb|meldete|meldet|bestätigte|erklärte|erklärt|hiess|hieß|heisst|heißt|"
+        r"zugab|einräumte|verriet|betonte|ankündigte)|"
         r"so\s|sagte|sagt|sagten|erklärte|erklärt|betonte|betont|meinte|schreibt|"
         r"schrieb|berichtet|berichtete|meldet|meldete|teilte|teilt|hiess|hieß|heisst|heißt|"
         r"bestätigte|sagt|warnte|fügte|ergänzte|kritisierte|zitiert|laut\s|gemäss\s|gemäß\s|"
