@@ -32,7 +32,8 @@ _FINITE = word_set(
     "muss musste will wollte sei seien wäre gilt galt bleibt blieb geht ging zeigt zeigte "
     "rückte kostete dauerte stimmte betrifft betraf "
     # plural verbs, never adjectives: "Das zeigen mehr als 40 Dokumente."
-    "zeigen sagen gehen stehen kommen bleiben liegen gelten reichen fehlen bedeuten betreffen kosten"
+    "zeigen sagen gehen stehen kommen bleiben liegen gelten reichen fehlen bedeuten "
+    "betreffen kosten"
 )
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _FIRST_WORDS = re.compile(r"\W*([\w'’-]+)(?:[\s,]+([\w'’-]+))?")
