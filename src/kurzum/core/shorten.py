@@ -1,9 +1,10 @@
 """Faithful shortening of a too-long sentence: only deletions, never a cut mid-word.
 
-Five deletions, tried in this order until the sentence fits: a parenthetical (but never an
-age "(56)" after a name) or a dateline ("NEW DELHI: …"), a relative clause between commas
-(", who …,"), a trailing attribution (", sagte er gegenüber «Foreign Policy»"), an English
-introductory phrase before a capitalised subject ("Although …, Glancy was …"), and appended
+Deletions, tried in this order until the sentence fits: a parenthetical (but never an
+age "(56)" after a name), a dashed insertion or a dateline ("NEW DELHI: …"), a kicker before a
+colon, a relative clause between commas (", who …,"), a trailing attribution (", sagte er
+gegenüber «Foreign Policy»"), an introductory phrase before a capitalised subject ("Although …,
+Glancy was …"), a role before a full name ("der Fussballer Juan Izquierdo"), and appended
 clauses from the end (", die erstmals 2019 getestet wurde", "; …", " – …", ", killing …"). What
 remains is a list of spans of the source sentence, in order, so every word of the bullet comes
 from the sentence; a final full stop is added when the end was cut, so it is still a sentence.
@@ -25,7 +26,7 @@ __all__ = ["Shortened", "is_attribution", "shorten"]
 _PARENTHETICAL = re.compile(r"\s*\(([^()]{1,120})\)")
 _AGE = re.compile(r"\d{1,3}")
 # Paired dashes around an insertion: "Nordkorea – abgesehen von China – hat …".
-_DASHED = re.compile(r"\s+(?:[–—]|--)\s[^–—]{3,120}?\s(?:[–—]|--)(?=\s)")
+_DASHED = re.compile(r"\s+(?:[–—]|--?)\s[^–—]{3,120}?\s(?:[–—]|--?)(?=\s)")
 # A dateline before the text: "NEW DELHI: …", "FLUSHING MEADOWS — …", "(CNN) -- …".
 _DATELINE = re.compile(
     r"(?:[A-ZÀ-Ý][A-ZÀ-Ý.'’-]+(?:\s[A-ZÀ-Ý][A-ZÀ-Ý.'’-]+){0,3}(?:,\s[A-Z][\w.]+)?\s*"
@@ -111,6 +112,39 @@ _NOT_PARTICIPLE = word_set(
     "ring wedding meeting bring sing sting swing wing"
 )
 
+# A role or description right before a full name, which names the person without it:
+# "der uruguayische Fussballer Juan Izquierdo" -> "Juan Izquierdo", "Dragons' Den star Duncan
+# Bannatyne" -> "Duncan Bannatyne". The last resort before appended clauses: the reader loses who
+# the person is, not what happened. Never after a genitive ("des Trainers Murat Yakin").
+_NAME_AHEAD = (  # a first name and a surname, either may be double ("Keller-Sutter")
+    r"(?=[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][\w-]+)?\b)"
+)
+_ROLE: dict[Language, re.Pattern[str]] = {
+    "de": re.compile(
+        r"(?<![\w-])(?<![Dd]es\s)(?<![Dd]as\s)(?<![Ee]in\s)(?<![Ee]ine\s)(?<![Ee]inen\s)"
+        r"(?<![Ee]inem\s)(?<![Ee]ines\s)(?<![Ee]iner\s)"
+        r"(?:(?:[Dd]er|[Dd]ie|[Dd]em|[Dd]en)\s+(?:(?:frühere|ehemalige|neue|[a-zäöü]+ische)[nrs]?\s+)?)?"
+        r"(?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]*(?:er|erin|ent|entin|or|orin|ist|istin|chef|"
+        r"chefin|eur|eurin|ant|antin|at|atin|ragte|ragter|ragten|tragte|Star|star|oach|ter|terin)"
+        r"\s+" + _NAME_AHEAD
+    ),
+    "en": re.compile(
+        r"\b(?:(?:the|The)\s+)?(?:(?:former|ex-|new|[A-Z][\w'’.-]*)\s+){0,3}"
+        r"(?:star|senator|[Pp]resident|[Mm]inister|boss|chief|manager|coach|striker|actor|actress|"
+        r"singer|footballer|player|leader|spokesman|spokeswoman|[Ss]ecretary|[Gg]overnor|[Mm]ayor|"
+        r"judge|[Bb]ishop|chairman|founder|director|captain|model|rapper|presenter|host)"
+        r"\s+" + _NAME_AHEAD
+    ),
+    "fr": re.compile(
+        r"(?<!\bde\s)(?<!\bdu\s)"
+        r"\b(?:(?:[Ll]e|[Ll]a|[Ll]['’])\s*(?:(?:ancien|ancienne|nouveau|nouvelle)\s+)?)"
+        r"(?:président|présidente|ministre|footballeur|footballeuse|joueur|joueuse|entraîneur|"
+        r"chanteur|chanteuse|acteur|actrice|patron|patronne|directeur|directrice|porte-parole|"
+        r"premier\s+ministre|secrétaire|maire|juge|évêque|pape|roi|reine|prince|princesse)"
+        r"(?:\s+(?:[a-zéèêàç]+))?\s+" + _NAME_AHEAD
+    ),
+}
+
 # A kicker before a colon, followed by a sentence opening with a capital (not a quotation).
 _KICKER = re.compile(r"[^:«»„“”\"]{3,120}?:\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
 _NEXT_WORD = re.compile(r"\s*([\w'’-]+)")
@@ -149,7 +183,14 @@ def shorten(
     if len(candidate.text) <= goal:
         return candidate
     fallback = candidate if len(candidate.text) <= max_chars else None
-    steps = (_drop_parentheticals, _drop_kicker, _drop_inserted, _drop_attribution, _drop_intro)
+    steps = (
+        _drop_parentheticals,
+        _drop_kicker,
+        _drop_inserted,
+        _drop_attribution,
+        _drop_intro,
+        _drop_role,
+    )
     for step in (*steps, _drop_last_clause):
         while True:
             reduced = step(sentence, spans, language)
@@ -229,7 +270,7 @@ def _drop_parentheticals(
         if _AGE.fullmatch(match.group(1).strip()) or not _kept(result, *match.span()):
             continue
         result = _remove(result, *match.span())
-    dashed = "–" in sentence or "—" in sentence or "--" in sentence
+    dashed = "–" in sentence or "—" in sentence or " -" in sentence
     for match in _DASHED.finditer(sentence) if dashed else ():
         if _kept(result, *match.span()):
             result = _remove(result, *match.span())
@@ -292,6 +333,17 @@ def _drop_intro(
     if match is None or not _kept(spans, 0, match.end()):
         return None
     return _remove(spans, 0, match.end())
+
+
+def _drop_role(
+    sentence: str, spans: list[tuple[int, int]], language: Language
+) -> list[tuple[int, int]] | None:
+    """Remove a role before a full name ("der Fussballer Juan Izquierdo" -> "Juan Izquierdo")."""
+    result = spans
+    for match in _ROLE[language].finditer(sentence):
+        if match.end() > match.start() and _kept(result, *match.span()):
+            result = _remove(result, *match.span())
+    return result if result != spans else None
 
 
 def _drop_last_clause(
