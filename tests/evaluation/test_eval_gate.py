@@ -34,17 +34,19 @@ pytestmark = pytest.mark.skipif(
 # an editor sends back, at about one ROUGE point). Issue 11's +1 target is not met; the
 # box's rules themselves cost ROUGE (see the "lead-3 boxed" and "oracle boxed" rows of
 # benchmarks/results/quality_speed.md). These floors stop regressions, they claim no target.
-# Session 5 (branch h11q): quotations without a speaker lean, more connectives point back,
-# exclamations, "ist … die Rede" and hedges carry no fact: de -0.60/-1.30 (in sample, default
-# constants: -0.20 R-1), German acceptance 44.6 % -> 47.1 % on the judgement set whose
-# rejections suggested the rules (in sample, not a result).
+# Session 5: quotations without a speaker lean, connective openers ("Und", "But", "Mais") are
+# fragments, hedges and exclamations carry no fact (editor rejections), and roles before a full
+# name, spaced-hyphen insertions and a French trailing ", en …" are safe cuts, so ledes with the
+# main news fit (Izquierdo's death, Bannatyne's reward, the Berlin demonstration):
+# de -0.18/-0.72, fr -0.30/-3.29 (one French box trades a dangling side fact for the main news:
+# 14 articles, one article moves the mean by 0.7), en -1.48/-2.68.
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
-    "de": (-0.9, -1.6),
-    "fr": (-0.3, -2.9),
-    "en": (-1.9, -2.7),
+    "de": (-0.6, -1.1),
+    "fr": (-0.8, -3.6),
+    "en": (-1.8, -3.0),
 }
 ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
-CEILINGS = {"main_news": 16, "no_fact": 0}  # measured: 16 (de 7, fr 5, en 4) and 0
+CEILINGS = {"main_news": 14, "no_fact": 0}  # measured: 14 (de 6, fr 4, en 4) and 0; was 16
 # share of German articles whose bullet 1 carries the main news (lint proxy). Measured 52/60:
 # 2 of the 8 misses are opening sentences the rules now reject as the editor did (speculation
 # "Seit Wochen wird spekuliert, ob …", "Möglicherweise …"); issue 11 asks for 0.9.
