@@ -43,11 +43,15 @@ class Rule:
     requires: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     cases: tuple[tuple[str, str], ...] = ()
+    ends: tuple[str, ...] = ()  # a pattern anchored at the end: the text must end with one
 
     def applies_to(self, text: str) -> bool:
-        """False when none of the ``requires`` strings occurs: the regex cannot match then."""
+        """False when none of the ``requires`` strings occurs, or the text does not end with
+        one of ``ends`` (trailing whitespace aside): the regex cannot match then."""
         # (map, not a generator: this runs for every rule and paragraph)
-        return not self.requires or any(map(text.__contains__, self.requires))
+        if self.requires and not any(map(text.__contains__, self.requires)):
+            return False
+        return not self.ends or text.rstrip().endswith(self.ends)
 
 
 def _load(name: str) -> tuple[Rule, ...]:
@@ -68,6 +72,7 @@ def _load(name: str) -> tuple[Rule, ...]:
                     requires=tuple(entry.get("requires", ())),
                     examples=tuple(entry.get("examples", ())),
                     cases=tuple((case[0], case[1]) for case in entry.get("cases", ())),
+                    ends=tuple(entry.get("ends", ())),
                 )
             )
     return tuple(rules)
