@@ -95,10 +95,15 @@ def _split_line(line: str, offset: int, language: Language, spans: list[tuple[in
 
 def _is_boundary(line: str, match: re.Match[str], language: Language) -> bool:
     """Whether the terminator ``match`` really ends a sentence."""
-    following = _NON_SPACE.search(line, match.end())
-    if following is None:
-        return True
-    first = following.group()
+    end = match.end()
+    first = line[end + 1 : end + 2]  # (line[end] is a space: the candidate's look-ahead)
+    if first and not first.isspace():
+        after = end + 1  # the common case, one space, without a regex search
+    else:
+        following = _NON_SPACE.search(line, end)
+        if following is None:
+            return True
+        first, after = following.group(), following.start()
     if not (first.isupper() or first.isdigit() or first in _OPENERS):
         return False
     if match.group().rstrip(_CLOSERS) != ".":
@@ -110,7 +115,7 @@ def _is_boundary(line: str, match: re.Match[str], language: Language) -> bool:
         return True  # "Sheffield United . Up for the battle"
     token_start = max(line.rfind(" ", 0, dot), line.rfind("\u00a0", 0, dot)) + 1
     token = line[token_start:dot].lstrip(_OPENERS)
-    return not _is_abbreviation(token, line, token_start, following.start(), language)
+    return not _is_abbreviation(token, line, token_start, after, language)
 
 
 def _is_abbreviation(token: str, line: str, start: int, after: int, language: Language) -> bool:

@@ -210,10 +210,15 @@ def select(
 def _exclude(choices: list[Choice], picked: Choice, out: set[int]) -> None:
     """Add to ``out`` the positions of ``picked``'s sentence and of its near-duplicates."""
     index = picked.info.sentence.index
+    stems = picked.stems
     for position, choice in enumerate(choices):
         if position in out:
             continue
-        if choice.info.sentence.index == index or _overlap(choice, picked) > _REDUNDANCY:
+        other = choice.stems
+        # a near-duplicate: shared concepts relative to the smaller of the two bullets
+        if choice.info.sentence.index == index or (
+            stems and other and len(other & stems) / min(len(other), len(stems)) > _REDUNDANCY
+        ):
             out.add(position)
 
 
@@ -241,10 +246,3 @@ def _resolves(
 def _value(choice: Choice, weights: dict[str, float], covered: set[str], factor: float) -> float:
     """The weight of the concepts ``choice`` adds to ``covered``, times its form factor."""
     return (_BASE + sum(map(weights.get, choice.stems - covered, repeat(0.0)))) * factor
-
-
-def _overlap(a: Choice, b: Choice) -> float:
-    """Shared concepts relative to the smaller of the two bullets."""
-    if not a.stems or not b.stems:
-        return 0.0
-    return len(a.stems & b.stems) / min(len(a.stems), len(b.stems))
