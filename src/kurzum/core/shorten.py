@@ -119,31 +119,49 @@ _NOT_PARTICIPLE = word_set(
 _NAME_AHEAD = (  # a first name and a surname, either may be double ("Keller-Sutter")
     r"(?=[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][\w-]+)?\b)"
 )
+# The role itself, with the name after it; searched first (it fails fast at most positions).
 _ROLE: dict[Language, re.Pattern[str]] = {
+    # (at least two letters before the ending: "Der", "Aber", "Oder" are no roles)
     "de": re.compile(
-        r"(?<![\w-])(?<![Dd]es\s)(?<![Dd]as\s)(?<![Ee]in\s)(?<![Ee]ine\s)(?<![Ee]inen\s)"
-        r"(?<![Ee]inem\s)(?<![Ee]ines\s)(?<![Ee]iner\s)"
-        r"(?:(?:[Dd]er|[Dd]ie|[Dd]em|[Dd]en)\s+(?:(?:frühere|ehemalige|neue|[a-zäöü]+ische)[nrs]?\s+)?)?"
-        r"(?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]*(?:er|erin|ent|entin|or|orin|ist|istin|chef|"
-        r"chefin|eur|eurin|ant|antin|at|atin|ragte|ragter|ragten|tragte|Star|star|oach|ter|terin)"
-        r"\s+" + _NAME_AHEAD
+        r"(?<![\w-])(?:[A-ZÄÖÜ][\wäöüß]*-)?(?:[A-ZÄÖÜ][a-zäöüß]{2,}(?:er|erin|ent|entin|or|orin|"
+        r"ist|istin|chef|chefin|eur|eurin|ant|antin|at|atin|ragte|ragter|ragten|tragte|star|oach|"
+        r"ter|terin)|Star|Coach|Chef|Chefin)\s+" + _NAME_AHEAD
     ),
     "en": re.compile(
-        r"\b(?:(?:the|The)\s+)?(?:(?:former|ex-|new|[A-Z][\w'’.-]*)\s+){0,3}"
-        r"(?:star|senator|[Pp]resident|[Mm]inister|boss|chief|manager|coach|striker|actor|actress|"
-        r"singer|footballer|player|leader|spokesman|spokeswoman|[Ss]ecretary|[Gg]overnor|[Mm]ayor|"
-        r"judge|[Bb]ishop|chairman|founder|director|captain|model|rapper|presenter|host)"
+        r"\b(?:star|senator|[Pp]resident|[Mm]inister|boss|chief|manager|coach|striker|actor|"
+        r"actress|singer|footballer|player|leader|spokesman|spokeswoman|[Ss]ecretary|[Gg]overnor|"
+        r"[Mm]ayor|judge|[Bb]ishop|chairman|founder|director|captain|model|rapper|presenter|host)"
         r"\s+" + _NAME_AHEAD
     ),
     "fr": re.compile(
-        r"(?<!\bde\s)(?<!\bdu\s)"
-        r"\b(?:(?:[Ll]e|[Ll]a|[Ll]['’])\s*(?:(?:ancien|ancienne|nouveau|nouvelle)\s+)?)"
-        r"(?:président|présidente|ministre|footballeur|footballeuse|joueur|joueuse|entraîneur|"
+        r"\b(?:président|présidente|ministre|footballeur|footballeuse|joueur|joueuse|entraîneur|"
         r"chanteur|chanteuse|acteur|actrice|patron|patronne|directeur|directrice|porte-parole|"
         r"premier\s+ministre|secrétaire|maire|juge|évêque|pape|roi|reine|prince|princesse)"
-        r"(?:\s+(?:[a-zéèêàç]+))?\s+" + _NAME_AHEAD
+        r"(?:\s+[a-zéèêàç]+)?\s+" + _NAME_AHEAD
     ),
 }
+# What goes with the role, right before it: an article and a few modifiers (read on the text
+# before the role only, so the search stays short).
+_ROLE_LEAD: dict[Language, re.Pattern[str]] = {
+    "de": re.compile(
+        r"(?:[Dd]er|[Dd]ie|[Dd]em|[Dd]en)\s+(?:(?:frühere|ehemalige|neue|[a-zäöü]+ische)[nrs]?\s+)?$"
+    ),
+    "en": re.compile(r"(?:(?:the|The)\s+)?(?:(?:former|ex-|new|[A-Z][\w'’.-]*)\s+){0,3}$"),
+    "fr": re.compile(r"(?:[Ll]e|[Ll]a|[Ll]['’])\s*(?:(?:ancien|ancienne|nouveau|nouvelle)\s+)?$"),
+}
+# Never after these: a genitive or an indefinite ("des Trainers X", "ein Spieler X", "de la
+# ministre X"), where the name alone would not fit the sentence.
+_ROLE_NOT_AFTER: dict[Language, re.Pattern[str]] = {
+    "de": re.compile(
+        r"(?:^|\s)(?:[Dd]es|[Dd]as|[Ee]in|[Ee]ine|[Ee]inen|[Ee]inem|[Ee]ines|[Ee]iner)\s$"
+    ),
+    "en": re.compile(r"(?:^|\s)(?:of|a|an)\s$"),
+    "fr": re.compile(r"(?:^|\s)(?:de|du|d['’]|un|une)\s?$"),
+}
+_ROLE_WINDOW = 60  # characters before the role in which its article and modifiers are looked for
+# A first name and a surname after a space: half of the long sentences have none, and this
+# search costs a third of the role patterns'.
+_NAME_PAIR = re.compile(r"\s[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+[A-ZÀ-Ý][a-zà-ÿ]+")
 
 # A kicker before a colon, followed by a sentence opening with a capital (not a quotation).
 _KICKER = re.compile(r"[^:«»„“”\"]{3,120}?:\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
@@ -341,10 +359,21 @@ def _drop_role(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
     """Remove a role before a full name ("der Fussballer Juan Izquierdo" -> "Juan Izquierdo")."""
+    if _NAME_PAIR.search(sentence) is None:
+        return None  # no full name: nothing to drop (every role match needs one)
     result = spans
     for match in _ROLE[language].finditer(sentence):
-        if match.end() > match.start() and _kept(result, *match.span()):
-            result = _remove(result, *match.span())
+        start = match.start()
+        window = sentence[max(0, start - _ROLE_WINDOW) : start]
+        lead = _ROLE_LEAD[language].search(window)
+        if lead is not None:
+            start -= len(window) - lead.start()
+        if language == "fr" and lead is None:
+            continue  # French names its roles with an article: "le président Emmanuel Macron"
+        if _ROLE_NOT_AFTER[language].search(sentence[max(0, start - 8) : start]):
+            continue
+        if _kept(result, start, match.end()):
+            result = _remove(result, start, match.end())
     return result if result != spans else None
 
 
