@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kurzum.core import SummaryOptions, summarize
-from kurzum.core.features import opens_with_reference
+from kurzum.core.standalone import opens_with_reference
 from kurzum.errors import EmptyInputError, UnsupportedLanguageError
 from kurzum.models import Article, Summary
 

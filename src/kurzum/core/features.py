@@ -15,15 +15,14 @@ from typing import NamedTuple
 
 import Stemmer
 
-from kurzum.core.wordlists import OPENERS, STOPWORDS
+from kurzum.core.wordlists import STOPWORDS
 from kurzum.models import Language, Sentence
 
-__all__ = ["SentenceInfo", "analyse", "content_stems", "opens_with_reference"]
+__all__ = ["SentenceInfo", "analyse", "content_stems"]
 
 
 _STEMMER_NAMES: dict[Language, str] = {"de": "german", "fr": "french", "en": "english"}
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
-_FIRST_WORDS = re.compile(r"\W*(\w+(?:['’]\w+)?)(?:\W+(\w+(?:['’]\w+)?))?")
 _CLOSERS = "»«“”\"'’) "
 _END_CLOSERS = "»«“”\"'’)"
 _CLOSING_SINGLE = re.compile(r"\w[.,!?]?['’](?=\s|$|[.,;:!?])")
@@ -36,27 +35,6 @@ _QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|“[^”]*”|\"[^\"]*\"
 _MIN_WORDS = 5  # fewer words than this is a caption, dateline or heading, never a bullet
 _MIN_CHARS = 25
 _MIN_CONTENT_WORDS = 3  # "One fell in Punjab." says too little to be a key point
-# A capitalised word after a space. The space is matched, not looked behind: a look-behind
-# opening a pattern is tried at every position, and the count is the same (a name never
-# ends on a space, so no match can take the next one's).
-_NAME = re.compile(r"\s[A-ZÀ-Ý][\w'’-]+")
-# Words by which a sentence adds to or points back at an earlier one ("Russland erhielt auch
-# …", "… dementierte diese Berichte"): the bullet is weaker alone.
-_LEANING: dict[Language, frozenset[str]] = {
-    "de": frozenset(
-        {"auch", "ebenfalls", "zudem", "ausserdem", "außerdem", "überdies", "dies", "diese"}
-        | {"dieser", "diesen", "dieses", "diesem"}
-    ),
-    "fr": frozenset({"aussi", "également", "outre"}),
-    "en": frozenset({"also", "too", "additionally", "moreover", "furthermore"}),
-}
-
-
-# First words of the openers, and the German demonstratives of opens_with_reference's rule.
-_OPENER_STARTS: dict[Language, frozenset[str]] = {
-    language: frozenset(o.split()[0] for o in OPENERS[language]) | {"das", "die", "der"}
-    for language in OPENERS
-}
 
 
 class SentenceInfo(NamedTuple):
@@ -72,12 +50,9 @@ class SentenceInfo(NamedTuple):
     stems: frozenset[str]
     rank: int
     usable: bool
-    opener: bool
     question: bool
     quote: float
     numbers: int = 0
-    names: int = 0
-    leaning: bool = False
 
 
 @lru_cache(maxsize=3)
@@ -128,38 +103,19 @@ def content_stems(text: str, language: Language) -> frozenset[str]:
     return _stems_of(words, _stem_table(set(words), language))
 
 
-def opens_with_reference(text: str, language: Language) -> bool:
-    """Whether ``text`` opens with a word that needs an antecedent ("Er", "Diese", "Il")."""
-    start = _WORD.search(text)
-    if start is None or start.group().lower() not in _OPENER_STARTS[language]:
-        return False  # the common case, decided without the two-word match
-    match = _FIRST_WORDS.match(text)
-    if match is None:
-        return False
-    first = match.group(1).lower()
-    second = match.group(2) or ""
-    openers = OPENERS[language]
-    if first in openers or f"{first} {second.lower()}" in openers:
-        return True
-    # "Das ist …", "Die wurden …": a demonstrative, unlike the article in "Das Haus …".
-    return language == "de" and first in ("das", "die", "der") and second[:1].islower()
-
-
 def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[SentenceInfo]:
     """Content stems, position and form flags of every sentence of an article."""
     lowered = [_WORD.findall(s.text.lower()) for s in sentences]
     table = _stem_table(set(chain.from_iterable(lowered)), language)
     infos: list[SentenceInfo] = []
     rank = 0
-    leaning = _LEANING[language]
-    names = language != "de"
     for sentence, words in zip(sentences, lowered, strict=True):
         stems = _stems_of(words, table)
         text = sentence.text
         question = text.rstrip(_CLOSERS).endswith("?")
         if not _usable(text, len(words), stems):
             # not a bullet: only its concepts and position count, the form flags are not read
-            infos.append(SentenceInfo(sentence, stems, rank, False, False, question, 0.0))
+            infos.append(SentenceInfo(sentence, stems, rank, False, question, 0.0))
             continue
         infos.append(
             SentenceInfo(  # (positional: the fields in order, as named in the class)
@@ -167,12 +123,9 @@ def analyse(sentences: tuple[Sentence, ...], language: Language) -> list[Sentenc
                 stems,
                 rank,
                 True,  # usable
-                opens_with_reference(text, language),  # opener
                 question,
                 _quote_share(text) if _QUOTE_MARKS.search(text) else 0.0,  # quote
                 len(_NUMBER.findall(text)),  # numbers
-                len(_NAME.findall(text)) if names else 0,  # names
-                not leaning.isdisjoint(words),  # leaning
             )
         )
         rank += 1

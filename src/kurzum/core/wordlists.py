@@ -52,30 +52,3 @@ STOPWORDS: dict[Language, frozenset[str]] = {
         "s t"
     ),
 }
-
-# First words or first two words (case-folded) that need an antecedent. Only pronouns,
-# demonstratives and connectives that point backwards; "Die"/"Der"/"Le"/"The" are articles
-# and stay allowed ("Das ist …" is caught by a rule in features.py).
-OPENERS: dict[Language, frozenset[str]] = {
-    "de": word_set(
-        "und oder er sie es ihm ihn ihr ihnen dies diese dieser dieses diesem diesen dadurch "
-        "dabei damit danach daher darum deshalb deswegen denn doch dafür dagegen daraufhin "
-        "trotzdem dennoch außerdem ausserdem zudem auch aber jedoch allerdings somit also "
-        "stattdessen hierbei hier dort dann davor demnach ebenfalls ebenso zuvor anschliessend "
-        "anschließend beide beiden letzterer letztere derselbe dieselbe solche solcher solches "
-        "sein seine seiner seinen ihre ihrer ihren jene jener jenes später"
-    )
-    | {"kurz darauf", "kurz danach", "kurz zuvor", "wenig später", "zur gleichen", "im gegenzug"},
-    "fr": word_set(
-        "et ou il elle ils elles ce cela ça ceci celui celle ceux celles cette ces lui leur leurs "
-        "son sa ses y alors ainsi donc mais pourtant cependant toutefois néanmoins aussi "
-        "également ensuite puis car or d'ailleurs là cet"
-    )
-    | {"par ailleurs", "en effet", "dès lors", "de plus", "en outre", "pour sa", "quant à"},
-    "en": word_set(
-        "and or he she it they them him her his their its this that these those there then but "
-        "however also so thus therefore meanwhile instead still yet afterwards later such "
-        "both another besides moreover furthermore nonetheless nevertheless which"
-    )
-    | {"in addition", "after that", "as a result"},
-}
