@@ -352,6 +352,8 @@ def _drop_intro(
     match = pattern.match(sentence) if pattern is not None else None
     if match is None or not _kept(spans, 0, match.end()):
         return None
+    if _negated(match.group(), language):
+        return None  # "Although there were no other missing people, …": never drop a negation
     return _remove(spans, 0, match.end())
 
 
