@@ -169,9 +169,15 @@ def test_english_intro_phrase_and_participle_clause_are_dropped() -> None:
         "Glancy was spared prison after it emerged she spent it on her dying friend."
     )
     assert _words_in_order(short.text, glancy)
-    # an intro before a lower-case word (a pronoun, "clashes") stays: the rest leans on it
+    # an intro before an article or a plural noun goes, and the bullet starts with a capital
     calm = "After weeks of relative calm, clashes erupted in several areas of the capital Cairo."
-    assert shorten(calm, "en", 60) is None
+    short = shorten(calm, "en", 60)
+    assert short is not None
+    assert short.text == "Clashes erupted in several areas of the capital Cairo."
+    assert short.spans == ((30, len(calm)),)  # the source of every character but the case
+    # before a pronoun it stays: "he" would lean on a sentence the box does not show
+    match = "After the match against Basel in the rain, he said the team had deserved the win."
+    assert shorten(match, "en", 60) is None
     strike = "Syria carried out an airstrike on a camp in Lebanon, killing nine Syrians."
     short = shorten(strike, "en", 60)
     assert short is not None

@@ -51,9 +51,15 @@ _ATTRIBUTION: dict[Language, re.Pattern[str]] = {
         r"confie|annonce)[^,;:«»\"]{0,90}(?=[.!]?[»\"]?$)"
     ),
     "en": re.compile(
-        r",\s+(?:(?:he|she|they|it|police|officials|authorities)\s+(?:said|says|told|added)|"
-        r"said|says|told|according\s+to|added|explained|reported|claimed|wrote|writes)"
-        r"[^,;:\"“”]{0,90}(?=[.!]?[\"”]?$)"
+        # ", he said." / ", said Sheriff Joe Smith on Monday." / ", she told reporters.": after
+        # "said" only when, where or who, never what ("…, he said the team deserved the win")
+        r",\s+(?:(?:he|she|they|it|police|officials|authorities)\s+)?"
+        r"(?:(?:said|says|added|explained|reported|claimed|wrote|writes)"
+        r"(?:\s+(?:(?:on|in|at|to|during|after|before|while|when|yesterday|today|tonight|last|"
+        r"this|earlier|later|recently|previously)\b[^,;:\"“”]{0,70}|[A-Z][^,;:\"“”]{0,70}|"
+        r"the(?:\s+[\w'’-]+){1,3}))?"
+        r"|told\s[^,;:\"“”]{1,70}|according\s+to\s[^,;:\"“”]{1,70})"
+        r"(?=[.!]?[\"”]?$)"
         # ", a Lebanese state-run news agency reported." / ", a panel has concluded."
         r"|,\s+(?![^,;:]*\b(?:not|no|nobody|never|denied)\b)[\w'’ .-]{2,60}?\s"
         r"(?:(?:has|have|had)\s+)?(?:said|reported|concluded|announced|confirmed|revealed)"
@@ -83,21 +89,28 @@ _INSERTED: dict[Language, re.Pattern[str]] = {
 }
 
 # An introductory phrase before the subject, which a news bullet can do without when the
-# subject after it starts with a capital: "Although she admitted stealing the money, Glancy was
-# spared prison …" -> "Glancy was spared prison …"; "Une semaine après l'attaque, Gordon Brown a
-# appelé …" -> "Gordon Brown a appelé …". Never a condition ("If …", "Si …"). Not German: its
-# verb comes right after the phrase ("Nach dem Spiel sagte er …"), so the rest is no sentence.
+# subject after it starts with a capital or an article: "Although she admitted stealing the
+# money, Glancy was spared prison …" -> "Glancy was spared prison …"; "Une semaine après
+# l'attaque, Gordon Brown a appelé …" -> "Gordon Brown a appelé …". Never a condition ("If …",
+# "Si …"). Not German: its verb comes right after the phrase ("Nach dem Spiel sagte er …"), so
+# the rest is no sentence.
+# A subject in lower case after the phrase: an article or a plural noun that opens a clause
+# ("After weeks of relative calm, clashes erupted …"); the bullet then starts with a capital.
+_EN_SUBJECT = (
+    r"(?:the|a|an|police|officials|authorities|investigators|prosecutors|researchers|"
+    r"scientists|doctors|experts|protesters|residents|clashes|troops|rebels|voters)\b"
+)
 _INTRO: dict[Language, re.Pattern[str]] = {
     "en": re.compile(
         r"(?:After|As|Although|Though|While|With|In|For|When|Since|Despite|Following|Upon|"
         r"During|Before|Amid|Having|Because|On|At|Earlier|Last|Later|Under|Over)\s"
-        r"[^,;:\"“”()]{3,80}?,\s+(?=[A-Z])"
+        r"[^,;:\"“”()]{3,80}?,\s+(?=[A-Z]|" + _EN_SUBJECT + r")"
     ),
     "fr": re.compile(
         r"(?:Après|Avant|Lors\s+d|Depuis|Pendant|Durant|Malgré|Face\s+à|Suite\s+à|"
         r"À\s+la\s+suite\s+d|En\s+marge\s+d|Dans\s+la\s+foulée\s+d|"
         r"(?:Un|Une|Deux|Trois|Quelques|Plusieurs|\d+)\s+(?:jours?|semaines?|mois|ans?|heures?)"
-        r"\s+(?:après|avant))\b[^,;:«»\"()]{3,160}?,\s+(?=[A-ZÀ-Ý][a-zà-ÿ])"
+        r"\s+(?:après|avant))\b[^,;:«»\"()]{3,160}?,\s+(?=[A-ZÀ-Ý][a-zà-ÿ]|(?:le|la|les|l['’]|un|une)\b)"
     ),
 }
 # A sentence opening with a subordinate clause: its main clause comes after the first comma,
@@ -236,8 +249,14 @@ def is_attribution(part: str, language: Language) -> bool:
 
 
 def _build(sentence: str, spans: list[tuple[int, int]], *, cut: bool) -> Shortened:
-    """Join the kept spans; after a cut end, strip trailing punctuation and add a full stop."""
+    """Join the kept spans; after a cut end, strip trailing punctuation and add a full stop.
+
+    A bullet whose opening was cut starts with a capital ("…, the department gave up" -> "The
+    department gave up"): the one change that is not a deletion, as an editor would make it.
+    """
     text = "".join(sentence[a:b] for a, b in spans)
+    if spans and spans[0][0] > 0 and text[:1].islower():
+        text = text[0].upper() + text[1:]
     if cut:
         stripped = text.rstrip(" ,;:–—-")
         spans = _trim_end(spans, len(text) - len(stripped))
