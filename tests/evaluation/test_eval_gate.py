@@ -35,15 +35,16 @@ pytestmark = pytest.mark.skipif(
 # box's rules themselves cost ROUGE (see the "lead-3 boxed" and "oracle boxed" rows of
 # benchmarks/results/quality_speed.md). These floors stop regressions, they claim no target.
 # Session 5: quotations without a speaker lean, connective openers ("Und", "But", "Mais") are
-# fragments, hedges and exclamations carry no fact (editor rejections), and roles before a full
-# name, spaced-hyphen insertions and a French trailing ", en …" are safe cuts, so ledes with the
-# main news fit (Izquierdo's death, Bannatyne's reward, the Berlin demonstration):
-# de -0.18/-0.72, fr -0.30/-3.29 (one French box trades a dangling side fact for the main news:
-# 14 articles, one article moves the mean by 0.7), en -1.48/-2.68.
+# fragments, hedges, exclamations and "bleibt abzuwarten" carry no fact (editor rejections),
+# and roles before a full name, spaced-hyphen insertions, a French trailing ", en …" and an
+# intro before a lower-case subject are safe cuts, so ledes with the main news fit (Izquierdo's
+# death, Bannatyne's reward, the Cairo clashes, the Berlin demonstration): de -0.07/-0.70,
+# fr -0.29/-3.35 (one French box trades a dangling side fact for the main news: 14 articles,
+# one article moves the mean by 0.7), en -1.53/-2.58.
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
-    "de": (-0.6, -1.1),
-    "fr": (-0.8, -3.6),
-    "en": (-1.8, -3.0),
+    "de": (-0.5, -1.1),
+    "fr": (-0.8, -3.7),
+    "en": (-1.9, -2.9),
 }
 ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
 CEILINGS = {"main_news": 14, "no_fact": 0}  # measured: 14 (de 6, fr 4, en 4) and 0; was 16
