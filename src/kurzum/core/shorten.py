@@ -125,52 +125,8 @@ _NOT_PARTICIPLE = word_set(
     "ring wedding meeting bring sing sting swing wing"
 )
 
-# A role or description right before a full name, which names the person without it:
-# "der uruguayische Fussballer Juan Izquierdo" -> "Juan Izquierdo", "Dragons' Den star Duncan
-# Bannatyne" -> "Duncan Bannatyne". The last resort before appended clauses: the reader loses who
-# the person is, not what happened. Never after a genitive ("des Trainers Murat Yakin").
-_NAME_AHEAD = (  # a first name and a surname, either may be double ("Keller-Sutter")
-    r"(?=[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][\w-]+)?\b)"
-)
-# The role itself, with the name after it; searched first (it fails fast at most positions).
-_ROLE: dict[Language, re.Pattern[str]] = {
-    # (at least two letters before the ending: "Der", "Aber", "Oder" are no roles)
-    "de": re.compile(
-        r"(?<![\w-])(?:[A-ZÄÖÜ][\wäöüß]*-)?(?:[A-ZÄÖÜ][a-zäöüß]{2,}(?:er|erin|ent|entin|or|orin|"
-        r"ist|istin|chef|chefin|eur|eurin|ant|antin|at|atin|ragte|ragter|ragten|tragte|star|oach|"
-        r"ter|terin)|Star|Coach|Chef|Chefin)\s+" + _NAME_AHEAD
-    ),
-    "en": re.compile(
-        r"\b(?:star|senator|[Pp]resident|[Mm]inister|boss|chief|manager|coach|striker|actor|"
-        r"actress|singer|footballer|player|leader|spokesman|spokeswoman|[Ss]ecretary|[Gg]overnor|"
-        r"[Mm]ayor|judge|[Bb]ishop|chairman|founder|director|captain|model|rapper|presenter|host)"
-        r"\s+" + _NAME_AHEAD
-    ),
-    "fr": re.compile(
-        r"\b(?:président|présidente|ministre|footballeur|footballeuse|joueur|joueuse|entraîneur|"
-        r"chanteur|chanteuse|acteur|actrice|patron|patronne|directeur|directrice|porte-parole|"
-        r"premier\s+ministre|secrétaire|maire|juge|évêque|pape|roi|reine|prince|princesse)"
-        r"(?:\s+[a-zéèêàç]+)?\s+" + _NAME_AHEAD
-    ),
-}
-# What goes with the role, right before it: an article and a few modifiers (read on the text
-# before the role only, so the search stays short).
-_ROLE_LEAD: dict[Language, re.Pattern[str]] = {
-    "de": re.compile(
-        r"(?:[Dd]er|[Dd]ie|[Dd]em|[Dd]en)\s+(?:(?:frühere|ehemalige|neue|[a-zäöü]+ische)[nrs]?\s+)?$"
-    ),
-    "en": re.compile(r"(?:(?:the|The)\s+)?(?:(?:former|ex-|new|[A-Z][\w'’.-]*)\s+){0,3}$"),
-    "fr": re.compile(r"(?:[Ll]e|[Ll]a|[Ll]['’])\s*(?:(?:ancien|ancienne|nouveau|nouvelle)\s+)?$"),
-}
-# Never after these: a genitive or an indefinite ("des Trainers X", "ein Spieler X", "de la
-# ministre X"), where the name alone would not fit the sentence.
-_ROLE_NOT_AFTER: dict[Language, re.Pattern[str]] = {
-    "de": re.compile(
-        r"(?:^|\s)(?:[Dd]es|[Dd]as|[Ee]in|[Ee]ine|[Ee]inen|[Ee]inem|[Ee]ines|[Ee]iner)\s$"
-    ),
-    "en": re.compile(r"(?:^|\s)(?:of|a|an)\s$"),
-    "fr": re.compile(r"(?:^|\s)(?:de|du|d['’]|un|une)\s?$"),
-}
+# A role right before a full name may go, the last resort before appended clauses: the reader
+# loses who the person is, not what happened (patterns: ``[shorten] role…`` of the rules).
 _ROLE_WINDOW = 60  # characters before the role in which its article and modifiers are looked for
 # A first name and a surname after a space: half of the long sentences have none, and this
 # search costs a third of the role patterns'.
@@ -382,16 +338,17 @@ def _drop_role(
     """Remove a role before a full name ("der Fussballer Juan Izquierdo" -> "Juan Izquierdo")."""
     if _NAME_PAIR.search(sentence) is None:
         return None  # no full name: nothing to drop (every role match needs one)
+    table = rules(language)
     result = spans
-    for match in _ROLE[language].finditer(sentence):
+    for match in table.role.finditer(sentence):
         start = match.start()
         window = sentence[max(0, start - _ROLE_WINDOW) : start]
-        lead = _ROLE_LEAD[language].search(window)
+        lead = table.role_lead.search(window)
         if lead is not None:
             start -= len(window) - lead.start()
-        if language == "fr" and lead is None:
-            continue  # French names its roles with an article: "le président Emmanuel Macron"
-        if _ROLE_NOT_AFTER[language].search(sentence[max(0, start - 8) : start]):
+        elif table.role_needs_article:
+            continue  # "le président Emmanuel Macron": French names its roles with an article
+        if table.role_not_after.search(sentence[max(0, start - 8) : start]):
             continue
         if _kept(result, start, match.end()):
             result = _remove(result, start, match.end())

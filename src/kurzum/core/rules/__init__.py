@@ -16,7 +16,7 @@ from typing import Any
 
 from kurzum.models import Language
 
-__all__ = ["AnyOf", "Rules", "needed_literals", "raw_rules", "rules"]
+__all__ = ["NAME_AHEAD", "AnyOf", "Rules", "needed_literals", "raw_rules", "rules"]
 
 # Python's own regex parser, to read which literal text a rule pattern cannot match without.
 # Private (``re._parser``, 3.11+), hence imported by name and used defensively: when it is
@@ -26,6 +26,11 @@ try:
     _OPS: Any = importlib.import_module("re._constants")
 except ImportError:  # pragma: no cover - other Python implementations
     _PARSER = _OPS = None
+# A first name and a surname, either may be double ("Keller-Sutter"): what a role cut needs
+# after the role ("der Fussballer Juan Izquierdo").
+NAME_AHEAD = (
+    r"(?=[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?\s+[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][\w-]+)?\b)"
+)
 _MAX_LITERALS = 8  # more alternatives than this cost more to test than the regex saves
 _MIN_LITERAL = 3  # "er", "a" occur in every sentence: no use as a test
 
@@ -68,6 +73,10 @@ class Rules:
     complement: re.Pattern[str]
     needs_clause: frozenset[str]
     negations: frozenset[str]
+    role: re.Pattern[str]
+    role_lead: re.Pattern[str]
+    role_not_after: re.Pattern[str]
+    role_needs_article: bool
     openers: frozenset[str]
     opener_pairs: frozenset[str]
     references: AnyOf
@@ -164,6 +173,10 @@ def rules(language: Language) -> Rules:
         complement=_any(shorten["complement"]),
         needs_clause=frozenset(shorten["needs_clause"]),
         negations=frozenset(shorten["negations"]),
+        role=re.compile(shorten["role"] + NAME_AHEAD),
+        role_lead=re.compile(shorten["role_lead"]),
+        role_not_after=re.compile(shorten["role_not_after"]),
+        role_needs_article=bool(shorten["role_needs_article"]),
         openers=frozenset(standalone["openers"]),
         opener_pairs=frozenset(standalone["opener_pairs"]),
         references=_any_of(standalone["references"]),
