@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from kurzum.core.features import content_stems
 from kurzum.core.resolve import substitute
 from kurzum.core.rules import needed_literals, raw_rules, rules
 from kurzum.core.segment import split_article
 from kurzum.core.shorten import Shortened, shorten
-from kurzum.core.standalone import classify
+from kurzum.core.standalone import classify, given_description
 from kurzum.models import LANGUAGES, Article, Language
 
 
@@ -132,3 +133,9 @@ def test_literal_tests_never_change_a_rule_class() -> None:
             plain = re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
             for text in texts:
                 assert getattr(table, name).found(text) == (plain.search(text) is not None)
+
+
+@pytest.mark.parametrize(("language", "example"), _examples("standalone", "given_examples"))
+def test_definite_descriptions_told_before(language: Language, example: dict[str, Any]) -> None:
+    told = content_stems(example["before"], language)
+    assert given_description(example["text"], language, told) is example["given"]

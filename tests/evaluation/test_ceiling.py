@@ -14,7 +14,7 @@ ARTICLE = Article(
     paragraphs=(
         "Er will damit junge Familien im Kanton halten.",
         "Der Grosse Rat hat die Vorlage am Dienstag mit 120 zu 30 Stimmen angenommen.",
-        "Die Steuersenkung kostet den Kanton jährlich rund 80 Millionen Franken.",
+        "Die Steuersenkung kostet Bern jährlich rund 80 Millionen Franken.",
         "Die Gemeinden müssen einen Teil der Ausfälle selber tragen.",
         "Der Regierungsrat rechnet mit mehr Zuzügen aus anderen Kantonen in den nächsten Jahren.",
     ),
@@ -29,7 +29,7 @@ def test_boxed_lead_skips_the_lead_and_dangling_sentences() -> None:
     assert not any(b.startswith("Er ") for b in bullets)  # "Er" has no antecedent
     assert bullets == [
         "Der Grosse Rat hat die Vorlage am Dienstag mit 120 zu 30 Stimmen angenommen.",
-        "Die Steuersenkung kostet den Kanton jährlich rund 80 Millionen Franken.",
+        "Die Steuersenkung kostet Bern jährlich rund 80 Millionen Franken.",
         "Die Gemeinden müssen einen Teil der Ausfälle selber tragen.",
     ]
 

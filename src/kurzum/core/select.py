@@ -14,6 +14,7 @@ bullet is never taken. Bullets 2 and more follow the lede in article order.
 
 from __future__ import annotations
 
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise, repeat
 
@@ -21,7 +22,7 @@ from kurzum.core.calibration import Calibration
 from kurzum.core.features import SentenceInfo, content_stems
 from kurzum.core.resolve import substitute
 from kurzum.core.shorten import Shortened, shorten
-from kurzum.core.standalone import Problem, classify, noise_prefix_end
+from kurzum.core.standalone import Problem, classify, given_description, noise_prefix_end
 from kurzum.models import Language, Source
 
 __all__ = ["Choice", "candidates", "lede", "select"]
@@ -52,12 +53,16 @@ class Choice:
     language: Language = "de"
     verdict: list[Problem | None] = field(default_factory=list, compare=False)
     named: Source | None = None  # the name that replaced an opening reference (resolve.py)
+    told: Container[str] = frozenset()  # the concepts of the article's earlier sentences
 
     @property
     def problem(self) -> Problem | None:
         """What keeps the bullet from standing alone (None: nothing), computed once."""
         if not self.verdict:
-            self.verdict.append(classify(self.short.text, self.language))
+            problem = classify(self.short.text, self.language)
+            if problem is None and given_description(self.short.text, self.language, self.told):
+                problem = "reference"  # "Das Patent …": a patent told before
+            self.verdict.append(problem)
         return self.verdict[0]
 
     @property
@@ -69,6 +74,17 @@ class Choice:
     def leans(self) -> bool:
         """It opens with a reference: it may only follow its preceding sentence."""
         return self.problem == "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """The concepts an article used before sentence ``index``: a view on their first uses."""
+
+    first_use: Mapping[str, int]
+    index: int
+
+    def __contains__(self, stem: object) -> bool:
+        return isinstance(stem, str) and self.first_use.get(stem, self.index) < self.index
 
 
 def candidates(
@@ -88,6 +104,13 @@ def candidates(
     result: list[Choice] = []
     soft = min(soft_chars, max_chars)
     sentences = [info.sentence for info in infos]
+    # Where each concept is first used in the body (a separate lead is not in the box, and the
+    # body's opening restates it: "den Leitzins" there is no reference to the lead's).
+    first_use: dict[str, int] = {}
+    for info in infos:
+        if info.sentence.paragraph != exclude_paragraph:
+            for stem in info.stems:
+                first_use.setdefault(stem, info.sentence.index)
     for info in infos:
         if not info.usable or info.question:
             continue
@@ -111,7 +134,8 @@ def candidates(
         if short.text != text:
             stems = content_stems(short.text, language)
         named = resolved.name if resolved is not None else None
-        result.append(Choice(info, short, stems, language, named=named))
+        told = _Told(first_use, info.sentence.index)
+        result.append(Choice(info, short, stems, language, named=named, told=told))
     return result
 
 

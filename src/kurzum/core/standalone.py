@@ -10,8 +10,10 @@ subheading glued to the sentence is noise.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import Literal
 
+from kurzum.core.features import content_stems
 from kurzum.core.rules import rules
 from kurzum.core.wordlists import word_set
 from kurzum.models import Language
@@ -19,6 +21,7 @@ from kurzum.models import Language
 __all__ = [
     "Problem",
     "classify",
+    "given_description",
     "is_noise",
     "is_verbless",
     "noise_prefix_end",
@@ -60,6 +63,31 @@ def opens_with_reference(text: str, language: Language) -> bool:
             ):
                 return True
     return table.references.found(text)
+
+
+def given_description(text: str, language: Language, told: Container[str]) -> bool:
+    """Whether ``text`` names with a bare definite description something told before.
+
+    ``told`` holds the content stems of the article's earlier sentences. "Das Patent regelt …"
+    after a sentence about a patent suit points back like a pronoun: the reader of the box
+    has not met that patent. A noun used earlier in the same bullet, or a name that takes an
+    article ("die Ukraine"), is no such reference.
+    """
+    table = rules(language)
+    if table.given is None:
+        return False
+    for match in table.given.finditer(text):
+        noun = match.group("noun")
+        if noun in table.given_names:
+            continue
+        stems = content_stems(noun, language)
+        if (
+            stems
+            and all(stem in told for stem in stems)
+            and stems.isdisjoint(content_stems(text[: match.start()], language))
+        ):
+            return True
+    return False
 
 
 def is_verbless(text: str, language: Language) -> bool:

@@ -26,7 +26,7 @@ from kurzum.core.features import analyse, content_stems
 from kurzum.core.rules import rules
 from kurzum.core.segment import split_article
 from kurzum.core.shorten import is_attribution
-from kurzum.core.standalone import classify
+from kurzum.core.standalone import classify, given_description
 from kurzum.models import Article, Language, Sentence
 
 __all__ = ["CLASSES", "Finding", "LintClass", "count", "lint"]
@@ -120,6 +120,13 @@ def lint(bullets: Sequence[str], article: Article, language: Language) -> list[F
             if why:
                 findings.append(Finding(i, "cut_point", why))
         problem = classify(bullet, language)
+        if problem is None and sentence is not None:
+            body = [
+                s for s in sentences[: sentence.index] if not (article.lead and s.paragraph == 0)
+            ]
+            told = content_stems(" ".join(s.text for s in body), language)
+            if given_description(bullet, language, told):
+                problem = "reference"
         if problem == "noise":
             findings.append(Finding(i, "noise", "dateline, byline or glued subheading"))
         elif problem == "nofact":

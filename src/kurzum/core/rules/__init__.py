@@ -82,6 +82,8 @@ class Rules:
     references: AnyOf
     fragment: AnyOf
     function_words: frozenset[str]
+    given: re.Pattern[str] | None
+    given_names: frozenset[str]
     nofact: AnyOf
     noise_prefix: tuple[re.Pattern[str], ...]
     noise: AnyOf
@@ -182,6 +184,8 @@ def rules(language: Language) -> Rules:
         references=_any_of(standalone["references"]),
         fragment=_any_of(standalone["fragment"]),
         function_words=frozenset(standalone["function_words"]),
+        given=re.compile(standalone["given"]) if standalone["given"] else None,
+        given_names=frozenset(standalone["given_names"]),
         nofact=_any_of(data["nofact"]["patterns"]),
         noise_prefix=_compile(data["noise"]["prefix"]),
         noise=_any_of(data["noise"]["patterns"]),
