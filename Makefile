@@ -88,6 +88,7 @@ bench-editorial: install-bench
 	    --out $(EDITORIAL_DUMPS)/$${system}_$${set}.jsonl || exit 1; done; done
 	$(PY) benchmarks/editorial/acceptance.py $(EDITORIAL_DUMPS)/*_judgement.jsonl \
 	  $(EDITORIAL_DUMPS)/*_held-out.jsonl
+	$(PY) benchmarks/editorial/lede_ceiling.py
 
 # Needs PostgreSQL, redis-server and RabbitMQ; minutes (faults with the default settings).
 bench-recovery: install-bench

@@ -25,7 +25,7 @@ from kurzum.core.shorten import Shortened, shorten
 from kurzum.core.standalone import Problem, classify, given_description, noise_prefix_end
 from kurzum.models import Language, Source
 
-__all__ = ["Choice", "candidates", "lede", "select"]
+__all__ = ["Choice", "candidates", "lede", "quoted", "select"]
 
 # Added to every sentence's covered weight, so that a sentence covering nothing new can still
 # be chosen (by length and position) when an article has nothing better.
@@ -148,7 +148,7 @@ def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
             continue
         if fallback is None:
             fallback = i
-        if not _quoted(choice):
+        if not quoted(choice):
             window.append(i)
             if len(window) == _LEDE_WINDOW:
                 break
@@ -171,7 +171,7 @@ def lede(choices: list[Choice], head: frozenset[str]) -> int | None:
     return window[first]
 
 
-def _quoted(choice: Choice) -> bool:
+def quoted(choice: Choice) -> bool:
     """A quotation ("«…», sagte sie"): a voice on the news, not the news itself."""
     return choice.info.quote >= _QUOTED_LEDE or choice.short.text[:1] in _QUOTE_MARKS
 
