@@ -47,7 +47,9 @@ MARGIN_FLOORS: dict[str, tuple[float, float]] = {
     "en": (-1.9, -2.9),
 }
 ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
-CEILINGS = {"main_news": 14, "no_fact": 0}  # measured: 14 (de 6, fr 4, en 4) and 0; was 16
+# main_news measured: 15 (de 6, fr 4, en 5) and 0; was 14 before the English "no sign of news"
+# rule made one generic opening line ("One of the perennial complaints … is that …") no lede
+CEILINGS = {"main_news": 15, "no_fact": 0}
 # share of German articles whose bullet 1 carries the main news (lint proxy). Measured 52/60:
 # 2 of the 8 misses are opening sentences the rules now reject as the editor did (speculation
 # "Seit Wochen wird spekuliert, ob …", "Möglicherweise …"); issue 11 asks for 0.9.

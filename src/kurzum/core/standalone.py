@@ -23,6 +23,7 @@ __all__ = [
     "classify",
     "given_description",
     "is_noise",
+    "is_timeless",
     "is_verbless",
     "noise_prefix_end",
     "opens_with_reference",
@@ -108,6 +109,26 @@ def is_verbless(text: str, language: Language) -> bool:
     return all(w.lower() in function_words for w in words[1:] if w[0].islower())
 
 
+_PROGRESSIVE = re.compile(r"\b(?:is|are)\s+(?:\w+\s+)?\w+ing\b")
+
+
+def is_timeless(text: str, language: Language) -> bool:
+    """A statement with no sign of news: no past, perfect, future or progressive verb, no date.
+
+    "Informal trading remains an essential survival strategy." is generic, not news. Only
+    where the rules list the signs (``[nofact] news_words``, English): there news is told in
+    the past, perfect or future, or "is …ing".
+    """
+    table = rules(language)
+    if not table.news_words or any(ch.isdigit() for ch in text):
+        return False
+    suffix = table.news_suffix
+    for word in _WORDS.findall(text.lower()):
+        if word in table.news_words or (suffix and word.endswith(suffix)):
+            return False
+    return _PROGRESSIVE.search(text) is None
+
+
 def is_noise(text: str, language: Language) -> bool:
     """A dateline with a byline, a glued subheading or a scraped byline line."""
     table = rules(language)
@@ -134,4 +155,6 @@ def classify(text: str, language: Language) -> Problem | None:
         return "fragment"
     if opens_with_reference(text, language):
         return "reference"
+    if is_timeless(text, language):
+        return "nofact"
     return None

@@ -85,6 +85,8 @@ class Rules:
     given: re.Pattern[str] | None
     given_names: frozenset[str]
     nofact: AnyOf
+    news_words: frozenset[str]
+    news_suffix: str
     noise_prefix: tuple[re.Pattern[str], ...]
     noise: AnyOf
 
@@ -187,6 +189,8 @@ def rules(language: Language) -> Rules:
         given=re.compile(standalone["given"]) if standalone["given"] else None,
         given_names=frozenset(standalone["given_names"]),
         nofact=_any_of(data["nofact"]["patterns"]),
+        news_words=frozenset(data["nofact"]["news_words"]),
+        news_suffix=data["nofact"]["news_suffix"],
         noise_prefix=_compile(data["noise"]["prefix"]),
         noise=_any_of(data["noise"]["patterns"]),
     )
