@@ -280,6 +280,8 @@ def _drop_kicker(
     "Weniger Steuern beim Einkaufen: Der Bundestag hat …" -> "Der Bundestag hat …": the part
     after the colon is a complete statement with its own capitalised subject.
     """
+    if ":" not in sentence:
+        return None  # every kicker ends in a colon: most sentences need no regex (lazy, slow)
     match = _KICKER.match(sentence, spans[0][0])
     if match is None or not _kept(spans, spans[0][0], match.end()):
         return None
