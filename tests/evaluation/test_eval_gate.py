@@ -41,10 +41,16 @@ pytestmark = pytest.mark.skipif(
 # death, Bannatyne's reward, the Cairo clashes, the Berlin demonstration): de -0.07/-0.70,
 # fr -0.29/-3.35 (one French box trades a dangling side fact for the main news: 14 articles,
 # one article moves the mean by 0.7), en -1.53/-2.58.
+# Session 6: a bare definite description told before ("Das Patent …") and clause-internal
+# "also"/"aber"/"dann" point back (de), inverted speaker pronouns ("a-t-il noté") lean (fr), and
+# an English statement with no sign of news (no past, perfect, future or progressive, no date,
+# no figure) is no fact: de +0.25/-0.65, fr -0.19/-3.52, en -1.05/-1.65. The English margins
+# move by up to a point with changes elsewhere (each fold's constants are chosen on all
+# languages at once), hence the slack.
 MARGIN_FLOORS: dict[str, tuple[float, float]] = {
-    "de": (-0.5, -1.1),
-    "fr": (-0.8, -3.7),
-    "en": (-1.9, -2.9),
+    "de": (-0.3, -1.1),
+    "fr": (-0.7, -4.0),
+    "en": (-1.6, -2.2),
 }
 ZERO_CLASSES = ("cut_point", "reference", "noise", "lead_repeat")
 # main_news measured: 15 (de 6, fr 4, en 5) and 0; was 14 before the English "no sign of news"
