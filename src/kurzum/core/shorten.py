@@ -312,9 +312,18 @@ def _drop_attribution(
     sentence: str, spans: list[tuple[int, int]], language: Language
 ) -> list[tuple[int, int]] | None:
     """Remove a trailing ", sagte er …" / ", a déclaré …" / ", he said" clause."""
-    end = spans[-1][1]
-    match = _ATTRIBUTION[language].search(sentence, 0, len(sentence))
-    if match is None or end != len(sentence) or not _kept(spans, match.start(), match.end()):
+    if spans[-1][1] != len(sentence):
+        return None  # the end is cut already: no trailing clause left to remove
+    pattern = _ATTRIBUTION[language]
+    if language == "de":
+        match = pattern.search(sentence)
+    else:
+        # English and French attributions hold no comma after their opening one: a match can
+        # only start at the last comma (one C-speed rfind instead of a regex try at every
+        # position; same match)
+        last = sentence.rfind(",")
+        match = pattern.match(sentence, last) if last >= 0 else None
+    if match is None or not _kept(spans, match.start(), match.end()):
         return None
     if sentence[:1] in _QUOTES or _negated(match.group(), language):
         return None  # without its attribution a quote would have no speaker
