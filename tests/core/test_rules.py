@@ -9,7 +9,7 @@ import pytest
 
 from kurzum.core.features import content_stems
 from kurzum.core.resolve import substitute
-from kurzum.core.rules import needed_literals, raw_rules, rules
+from kurzum.core.rules import _space_first, needed_literals, raw_rules, rules
 from kurzum.core.segment import split_article
 from kurzum.core.shorten import Shortened, shorten
 from kurzum.core.standalone import classify, given_description
@@ -111,6 +111,23 @@ def test_every_language_has_substitutions_and_refusals() -> None:
 )
 def test_needed_literals(pattern: str, literals: tuple[str, ...]) -> None:
     assert needed_literals(pattern) == literals
+
+
+@pytest.mark.parametrize(
+    ("pattern", "compiled"),
+    [
+        (r"(?<=[a-z])\s+(?:Doch|Aber)\b", r"\s(?<=[a-z]\s)\s*(?:Doch|Aber)\b"),
+        (r"(?<=\w)\s+dagegen\b", r"\s(?<=\w\s)\s*dagegen\b"),
+        (r"(?<=[a\\]])\s+x", r"(?<=[a\\]])\s+x"),  # a two-character look-behind stays
+        (r"(?<!\w)\s+x", r"(?<!\w)\s+x"),
+    ],
+)
+def test_space_first_keeps_every_match(pattern: str, compiled: str) -> None:
+    assert _space_first(pattern) == compiled
+    texts = ["Er ging.  Doch dann", "a\tAber", "x Doch", "Gut \n dagegen", "a\\] x", "] x", " x"]
+    for text in texts:
+        spans = [m.span() for m in re.finditer(pattern, text)]
+        assert spans == [m.span() for m in re.finditer(compiled, text)]
 
 
 def test_literal_tests_never_change_a_rule_class() -> None:

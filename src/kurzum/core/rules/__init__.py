@@ -110,7 +110,25 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 
 def _any_of(patterns: list[str]) -> AnyOf:
     """The class of ``patterns``, each with the literals it needs (if any)."""
-    return AnyOf(tuple((needed_literals(p), re.compile(p)) for p in patterns))
+    return AnyOf(tuple((needed_literals(p), re.compile(_space_first(p))) for p in patterns))
+
+
+# A pattern opening with a one-character look-behind and white space: "(?<=[a-z])\s+…".
+_BEHIND_SPACE = re.compile(r"\(\?<=(\\[wS]|\[(?:[^\]\\]|\\.)+\])\)\\s\+")
+
+
+def _space_first(pattern: str) -> str:
+    """``pattern`` with an opening ``(?<=X)\\s+`` written as ``\\s(?<=X\\s)\\s*``: same matches.
+
+    A pattern opening with a look-behind is tried at every position of the text, each try
+    testing the look-behind's class; one opening with ``\\s`` lets the regex engine skip
+    ahead to the next space, and the look-behind (now over the character before the space
+    and the space itself) is tested there only. Half the time for such a pattern.
+    """
+    match = _BEHIND_SPACE.match(pattern)
+    if match is None:
+        return pattern
+    return rf"\s(?<={match.group(1)}\s)\s*{pattern[match.end() :]}"
 
 
 def needed_literals(pattern: str) -> tuple[str, ...]:
