@@ -25,7 +25,7 @@ from kurzum.core.shorten import Shortened, shorten
 from kurzum.core.standalone import Problem, classify, given_description, noise_prefix_end
 from kurzum.models import Language, Source
 
-__all__ = ["Choice", "candidates", "lede", "quoted", "select"]
+__all__ = ["Choice", "Told", "candidates", "first_uses", "lede", "quoted", "select"]
 
 # Added to every sentence's covered weight, so that a sentence covering nothing new can still
 # be chosen (by length and position) when an article has nothing better.
@@ -77,7 +77,7 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
-class _Told:
+class Told:
     """The concepts an article used before sentence ``index``: a view on their first uses."""
 
     first_use: Mapping[str, int]
@@ -85,6 +85,20 @@ class _Told:
 
     def __contains__(self, stem: object) -> bool:
         return isinstance(stem, str) and self.first_use.get(stem, self.index) < self.index
+
+
+def first_uses(infos: list[SentenceInfo], lead_paragraph: int | None) -> dict[str, int]:
+    """Where each concept is first used in the body (``Told``'s map).
+
+    A separate lead (``lead_paragraph``) is not in the box, and the body's opening restates
+    it: "den Leitzins" there is no reference to the lead's.
+    """
+    first_use: dict[str, int] = {}
+    for info in infos:
+        if info.sentence.paragraph != lead_paragraph:
+            for stem in info.stems:
+                first_use.setdefault(stem, info.sentence.index)
+    return first_use
 
 
 def candidates(
@@ -104,13 +118,7 @@ def candidates(
     result: list[Choice] = []
     soft = min(soft_chars, max_chars)
     sentences = [info.sentence for info in infos]
-    # Where each concept is first used in the body (a separate lead is not in the box, and the
-    # body's opening restates it: "den Leitzins" there is no reference to the lead's).
-    first_use: dict[str, int] = {}
-    for info in infos:
-        if info.sentence.paragraph != exclude_paragraph:
-            for stem in info.stems:
-                first_use.setdefault(stem, info.sentence.index)
+    first_use = first_uses(infos, exclude_paragraph)
     for info in infos:
         if not info.usable or info.question:
             continue
@@ -134,7 +142,7 @@ def candidates(
         if short.text != text:
             stems = content_stems(short.text, language)
         named = resolved.name if resolved is not None else None
-        told = _Told(first_use, info.sentence.index)
+        told = Told(first_use, info.sentence.index)
         result.append(Choice(info, short, stems, language, named=named, told=told))
     return result
 

@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kurzum.core.features import analyse, content_stems
+from kurzum.core.features import SentenceInfo, analyse, content_stems
 from kurzum.core.rules import rules
 from kurzum.core.segment import split_article
+from kurzum.core.select import Told, first_uses
 from kurzum.core.shorten import is_attribution
 from kurzum.core.standalone import classify, given_description
 from kurzum.models import Article, Language, Sentence
@@ -111,6 +112,8 @@ def _cut_point(bullet: str, sentence: str, language: Language) -> str | None:
 def lint(bullets: Sequence[str], article: Article, language: Language) -> list[Finding]:
     """Every finding of the six classes in ``bullets`` (a summary of ``article``)."""
     sentences = split_article(article, language)
+    infos = analyse(tuple(sentences), language)
+    uses = first_uses(infos, 0 if article.lead else None)  # as the summarizer sees the body
     findings: list[Finding] = []
     sources: list[Sentence | None] = [_source(b, sentences) for b in bullets]
     lead = _normal(article.lead or "")
@@ -121,10 +124,7 @@ def lint(bullets: Sequence[str], article: Article, language: Language) -> list[F
                 findings.append(Finding(i, "cut_point", why))
         problem = classify(bullet, language)
         if problem is None and sentence is not None:
-            body = [
-                s for s in sentences[: sentence.index] if not (article.lead and s.paragraph == 0)
-            ]
-            told = content_stems(" ".join(s.text for s in body), language)
+            told = Told(uses, sentence.index)
             if given_description(bullet, language, told):
                 problem = "reference"
         if problem == "noise":
@@ -140,14 +140,14 @@ def lint(bullets: Sequence[str], article: Article, language: Language) -> list[F
             or (sentence is not None and sentence.paragraph == 0 and article.lead)
         ):
             findings.append(Finding(i, "lead_repeat", "repeats the lead above the box"))
-    main = _main_news(bullets, article, language, sentences)
+    main = _main_news(bullets, article, language, infos)
     if main:
         findings.append(Finding(0, "main_news", main))
     return findings
 
 
 def _main_news(
-    bullets: Sequence[str], article: Article, language: Language, sentences: Sequence[Sentence]
+    bullets: Sequence[str], article: Article, language: Language, infos: Sequence[SentenceInfo]
 ) -> str | None:
     """Why bullet 1 misses the main news the title and lead announce, or None."""
     head = content_stems(article.title or "", language) | content_stems(
@@ -157,7 +157,7 @@ def _main_news(
         return None
     body = [
         info
-        for info in analyse(tuple(sentences), language)
+        for info in infos
         if info.usable and not (article.lead and info.sentence.paragraph == 0)
     ][:_OPENING]
     best = max((len(info.stems & head) for info in body), default=0)
