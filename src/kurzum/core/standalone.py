@@ -109,15 +109,12 @@ def is_verbless(text: str, language: Language) -> bool:
     return all(w.lower() in function_words for w in words[1:] if w[0].islower())
 
 
-_PROGRESSIVE = re.compile(r"\b(?:is|are)\s+(?:\w+\s+)?\w+ing\b")
-
-
 def is_timeless(text: str, language: Language) -> bool:
     """A statement with no sign of news: no past, perfect, future or progressive verb, no date.
 
     "Informal trading remains an essential survival strategy." is generic, not news. Only
-    where the rules list the signs (``[nofact] news_words``, English): there news is told in
-    the past, perfect or future, or "is …ing".
+    where the rules list the signs (``[nofact] news_…``, English): there news is told in the
+    past, perfect or future, or "is …ing".
     """
     table = rules(language)
     if not table.news_words or any(ch.isdigit() for ch in text):
@@ -126,7 +123,7 @@ def is_timeless(text: str, language: Language) -> bool:
     for word in _WORDS.findall(text.lower()):
         if word in table.news_words or (suffix and word.endswith(suffix)):
             return False
-    return _PROGRESSIVE.search(text) is None
+    return table.news_pattern is None or table.news_pattern.search(text) is None
 
 
 def is_noise(text: str, language: Language) -> bool:

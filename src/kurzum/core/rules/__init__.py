@@ -88,6 +88,7 @@ class Rules:
     nofact: AnyOf
     news_words: frozenset[str]
     news_suffix: str
+    news_pattern: re.Pattern[str] | None
     noise_prefix: tuple[re.Pattern[str], ...]
     noise: AnyOf
 
@@ -210,6 +211,9 @@ def rules(language: Language) -> Rules:
         nofact=_any_of(data["nofact"]["patterns"]),
         news_words=frozenset(data["nofact"]["news_words"]),
         news_suffix=data["nofact"]["news_suffix"],
+        news_pattern=re.compile(data["nofact"]["news_pattern"])
+        if data["nofact"]["news_pattern"]
+        else None,
         noise_prefix=_compile(data["noise"]["prefix"]),
         noise=_any_of(data["noise"]["patterns"]),
     )
